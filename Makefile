@@ -1,0 +1,28 @@
+# Two commands: `make run` (set up and serve on SQLite with the Kupang data) and `make test`.
+PORT ?= 8000
+PY := .venv/bin/python
+DEV := DEBUG=1
+
+.PHONY: run test setup lint format messages
+
+run:
+	@bin/venv requirements.txt
+	@$(DEV) $(PY) manage.py migrate --noinput -v 0
+	@$(DEV) $(PY) manage.py load_kupang_data --if-empty
+	@echo ""
+	@echo "Buat akun admin pertama / create the first admin account:"
+	@echo "    DEBUG=1 .venv/bin/python manage.py createsuperuser"
+	@echo "Situs / site: http://127.0.0.1:$(PORT)/   admin: http://127.0.0.1:$(PORT)/admin/"
+	@$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test:
+	@bin/test
+
+lint:
+	@bin/venv && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	@bin/venv && .venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+messages:
+	@bin/venv && $(DEV) $(PY) manage.py makemessages -l en --ignore=.venv && $(DEV) $(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,255 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    Administration,
+    Claim,
+    ClaimItem,
+    Indicator,
+    Programme,
+    Promise,
+    PromiseSource,
+    Reading,
+    Sector,
+    Source,
+    StatusChange,
+)
+
+admin.site.site_header = _("Pantau Janji Kupang — admin")
+admin.site.site_title = _("Pantau Janji Kupang")
+admin.site.index_title = _("Pengelolaan data")
+
+
+class ProgrammeInline(admin.TabularInline):
+    model = Programme
+    extra = 0
+    filter_horizontal = ["sources"]
+
+
+@admin.register(Administration)
+class AdministrationAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "term_start", "declared_promises", "is_default"]
+    search_fields = ["name", "region", "head", "deputy"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProgrammeInline]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "programme", "rpjmd", "order"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["headline", "outlet", "published", "kind", "key", "reliability_note"]
+    list_filter = ["kind", "outlet"]
+    search_fields = ["headline", "outlet", "url", "key"]
+    date_hierarchy = "published"
+    readonly_fields = ["created_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class PromiseSourceInline(admin.TabularInline):
+    model = PromiseSource
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The timeline, read-only: history is appended by the status-change service only."""
+
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "verification", "reason", "editor"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PromiseAdminForm(forms.ModelForm):
+    """The promise's own fields plus an optional status change that goes through the one service."""
+
+    new_status = forms.ChoiceField(label=_("Status baru"), choices=[("", "—"), *Promise.Status.choices], required=False)
+    new_verification = forms.ChoiceField(
+        label=_("Verifikasi"), choices=[("", "—"), *Promise.Verification.choices], required=False
+    )
+    change_reason = forms.CharField(
+        label=_("Alasan perubahan"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    change_sources = forms.ModelMultipleChoiceField(
+        label=_("Sumber perubahan"), queryset=Source.objects.all(), required=False
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Promise
+        fields = [
+            "administration",
+            "code",
+            "number",
+            "title",
+            "slug",
+            "description",
+            "sector",
+            "programme",
+            "origin",
+            "made_on",
+            "made_where",
+            "made_source",
+            "success_criteria",
+            "deadline",
+            "deadline_note",
+            "opd",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("loaded_version") not in (None, self.instance.version):
+            raise ValidationError(
+                _("Janji ini sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman lalu ulangi.")
+            )
+        if cleaned.get("new_status"):
+            try:
+                services.validate_status_change(
+                    status=cleaned["new_status"],
+                    verification=cleaned.get("new_verification", ""),
+                    reason=cleaned.get("change_reason", ""),
+                    sources=list(cleaned.get("change_sources") or []),
+                )
+            except ValidationError as error:
+                field_names = {
+                    "status": "new_status",
+                    "verification": "new_verification",
+                    "reason": "change_reason",
+                    "sources": "change_sources",
+                }
+                for field, messages_ in error.message_dict.items():
+                    self.add_error(field_names.get(field), messages_)
+        return cleaned
+
+
+@admin.register(Promise)
+class PromiseAdmin(admin.ModelAdmin):
+    form = PromiseAdminForm
+    list_display = ["code", "title", "sector", "origin", "status", "verification", "last_checked"]
+    list_filter = ["status", "verification", "origin", "sector", "administration"]
+    search_fields = ["code", "title", "description", "opd"]
+    readonly_fields = ["status", "verification", "last_checked", "version", "updated_at"]
+    autocomplete_fields = ["made_source"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PromiseSourceInline, StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": ["administration", "code", "number", "title", "slug", "description", "sector", "programme"]}),
+        (_("Asal janji"), {"fields": ["origin", "made_on", "made_where", "made_source"]}),
+        (_("Penilaian"), {"fields": ["success_criteria", "deadline", "deadline_note", "opd"]}),
+        (_("Status saat ini"), {"fields": ["status", "verification", "last_checked", "version", "updated_at"]}),
+        (
+            _("Ubah status"),
+            {"fields": ["new_status", "new_verification", "change_reason", "change_sources", "loaded_version"]},
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Status, verification and version belong to the status-change service: never write them back.
+            obj.save(
+                update_fields=[f.name for f in Promise._meta.concrete_fields if f.editable and not f.primary_key]
+                + ["updated_at"]
+            )
+        else:
+            obj.save()
+        new_status = form.cleaned_data.get("new_status")
+        if not new_status:
+            return
+        try:
+            services.change_status(
+                obj,
+                expected_version=obj.version,
+                status=new_status,
+                verification=form.cleaned_data.get("new_verification", ""),
+                reason=form.cleaned_data.get("change_reason", ""),
+                sources=form.cleaned_data.get("change_sources") or [],
+                editor=request.user,
+            )
+        except services.StaleVersion as error:
+            messages.error(request, _("Status tidak diubah: %(error)s") % {"error": error})
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    """Read-only: the public log. Nothing here can be added, edited or deleted."""
+
+    list_display = ["created_at", "promise", "from_status", "to_status", "verification", "editor"]
+    list_filter = ["to_status", "verification"]
+    search_fields = ["promise__code", "promise__title", "reason"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadingInline(admin.TabularInline):
+    model = Reading
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["value", "value_max", "qualifier", "unit", "as_of", "counts", "said_by", "said_by_name", "source", "note"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "promise", "sector", "target_value", "order"]
+    list_filter = ["sector"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["promise", "baseline_source", "target_source"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ReadingInline]
+
+
+@admin.register(Reading)
+class ReadingAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "value", "unit", "as_of", "counts", "said_by", "source"]
+    list_filter = ["counts", "said_by", "indicator"]
+    search_fields = ["indicator__name", "note", "source__headline"]
+    autocomplete_fields = ["indicator", "source"]
+    date_hierarchy = "as_of"
+
+
+class ClaimItemInline(admin.TabularInline):
+    model = ClaimItem
+    extra = 0
+    autocomplete_fields = ["promise"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "said_by", "percent", "source"]
+    search_fields = ["title", "note"]
+    autocomplete_fields = ["source"]
+    inlines = [ClaimItemInline]

@@ -1,0 +1,269 @@
+"""Load the Kupang data file (promises/data/kupang.json). Idempotent: it updates by natural keys.
+
+Running it twice changes nothing. It never overwrites a status an editor has set: the file's status
+is applied only to a promise with no history yet.
+"""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from promises import services
+from promises.models import (
+    Administration,
+    Claim,
+    ClaimItem,
+    Indicator,
+    Programme,
+    Promise,
+    PromiseSource,
+    Reading,
+    Sector,
+    Source,
+    normalize_url,
+)
+
+DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "kupang.json"
+GOVERNMENT = {Reading.SaidBy.WALI_KOTA, Reading.SaidBy.WAKIL_WALI_KOTA, Reading.SaidBy.PEMERINTAH}
+
+
+def decimal_or_none(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+class Command(BaseCommand):
+    help = "Muat data Kupang (janji, sumber, indikator, angka, klaim) dari promises/data/kupang.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(DATA_FILE), help="Berkas JSON (bawaan: data Kupang).")
+        parser.add_argument("--if-empty", action="store_true", help="Hanya memuat bila belum ada janji di basis data.")
+
+    def handle(self, *args, file: str, if_empty: bool, verbosity: int, **options):
+        if if_empty and Promise.objects.exists():
+            if verbosity:
+                self.stdout.write("Data sudah ada; tidak ada yang dimuat.")
+            return
+        data = json.loads(Path(file).read_text(encoding="utf-8"))
+        self.changed = 0
+        with transaction.atomic():
+            Loader(self).load(data)
+        if verbosity:
+            counts = ", ".join(
+                f"{model._meta.verbose_name_plural}: {model.objects.count()}"
+                for model in (Promise, Source, Indicator, Reading, Claim)
+            )
+            self.stdout.write(self.style.SUCCESS(f"Data Kupang dimuat ({self.changed} baris berubah). {counts}."))
+
+
+class Loader:
+    def __init__(self, command: Command):
+        self.command = command
+
+    def upsert(self, model, lookup: dict, values: dict):
+        """update_or_create that counts only real changes, so a second run reports 0."""
+        lookup, values = self.typed(model, lookup), self.typed(model, values)
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values)
+            obj.save()
+            self.command.changed += 1
+            return obj
+        dirty = [name for name, value in values.items() if getattr(obj, name) != value]
+        if dirty:
+            for name in dirty:
+                setattr(obj, name, values[name])
+            obj.save()
+            self.command.changed += 1
+        return obj
+
+    @staticmethod
+    def typed(model, values: dict) -> dict:
+        """JSON gives dates as strings; compare them as the model holds them."""
+        return {
+            name: model._meta.get_field(name).to_python(value)
+            if isinstance(value, str) and model._meta.get_field(name).get_internal_type() == "DateField"
+            else value
+            for name, value in values.items()
+        }
+
+    def load(self, data: dict) -> None:
+        self.sources = {item["key"]: self.load_source(item) for item in data["sources"]}
+        admin = data["administration"]
+        self.administration = self.upsert(
+            Administration,
+            {"slug": admin["slug"]},
+            {
+                "name": admin["name"],
+                "region": admin["region"],
+                "head": admin["head"],
+                "deputy": admin.get("deputy", ""),
+                "term_start": admin.get("term_start"),
+                "declared_promises": admin.get("declared_promises"),
+                "note": admin.get("note", ""),
+                "is_default": not Administration.objects.exclude(slug=admin["slug"]).filter(is_default=True).exists(),
+            },
+        )
+        self.administration.refresh_from_db()
+        self.programmes = {}
+        for item in data["programmes"]:
+            programme = self.upsert(
+                Programme,
+                {"administration": self.administration, "number": item["number"]},
+                {"title": item["title"], "description": item.get("description", "")},
+            )
+            self.link_all(programme.sources, item.get("sources", []))
+            self.programmes[item["number"]] = programme
+        self.sectors = {}
+        for order, item in enumerate(data["sectors"]):
+            self.sectors[item["slug"]] = self.upsert(
+                Sector,
+                {"slug": item["slug"]},
+                {
+                    "name": item["name"],
+                    "description": item.get("description", ""),
+                    "programme": self.programmes.get(item.get("programme")),
+                    "rpjmd": item.get("rpjmd", ""),
+                    "order": order,
+                },
+            )
+        self.promises = {item["code"]: self.load_promise(item) for item in data["promises"]}
+        for order, item in enumerate(data["indicators"]):
+            self.load_indicator(item, order)
+        for item in data["claims"]:
+            self.load_claim(item)
+
+    def link_all(self, manager, keys) -> None:
+        wanted = {self.sources[key].pk for key in keys}
+        missing = wanted - set(manager.values_list("pk", flat=True))
+        if missing:
+            manager.add(*missing)
+            self.command.changed += 1
+
+    def load_source(self, item: dict) -> Source:
+        url = normalize_url(item["url"])
+        source = Source.objects.filter(key=item["key"]).first() or Source.objects.filter(url=url).first()
+        values = {
+            "key": item["key"],
+            "url": url,
+            "outlet": item["outlet"],
+            "headline": item["headline"],
+            "headline_is_label": item.get("headline_is_label", False),
+            "published": item.get("published"),
+            "published_note": item.get("published_note") or "",
+            "kind": item.get("kind", Source.Kind.MEDIA),
+            "reliability_note": item.get("reliability_note") or "",
+        }
+        if source is None:
+            return self.upsert(Source, {"key": item["key"]}, {k: v for k, v in values.items() if k != "key"})
+        return self.upsert(Source, {"pk": source.pk}, values)
+
+    def load_promise(self, item: dict) -> Promise:
+        promise = self.upsert(
+            Promise,
+            {"administration": self.administration, "code": item["code"]},
+            {
+                "title": item["title"],
+                "description": item.get("description", ""),
+                "sector": self.sectors[item["sector"]],
+                "programme": self.programmes.get(item.get("programme")),
+                "origin": item["origin"],
+                "made_on": item.get("made_on"),
+                "made_where": item.get("made_where", ""),
+                "made_source": self.sources.get(item.get("made_source")),
+                "success_criteria": item.get("success_criteria", ""),
+                "deadline": item.get("deadline"),
+                "deadline_note": item.get("deadline_note", ""),
+                "opd": item.get("opd", ""),
+            },
+        )
+        for link in item.get("sources", []):
+            self.upsert(
+                PromiseSource,
+                {"promise": promise, "source": self.sources[link["source"]]},
+                {"note": link.get("note", "")},
+            )
+        if item["status"] != Promise.Status.BELUM_DINILAI and not promise.changes.exists():
+            promise.refresh_from_db()
+            services.change_status(
+                promise,
+                expected_version=promise.version,
+                status=item["status"],
+                verification=item["verification"],
+                reason=item["status_reason"],
+                sources=[self.sources[key] for key in item["status_sources"]],
+            )
+            self.command.changed += 1
+        return promise
+
+    def load_indicator(self, item: dict, order: int) -> None:
+        baseline = item.get("baseline") or {}
+        target = item.get("target") or {}
+        indicator = self.upsert(
+            Indicator,
+            {"slug": item["slug"]},
+            {
+                "name": item["name"],
+                "description": item.get("description", ""),
+                "unit": item["unit"],
+                "promise": self.promises.get(item.get("promise")),
+                "sector": self.sectors.get(item.get("sector")),
+                "baseline_value": decimal_or_none(baseline.get("value")),
+                "baseline_as_of": baseline.get("as_of"),
+                "baseline_source": self.sources.get(baseline.get("source")),
+                "baseline_note": baseline.get("note", ""),
+                "target_value": decimal_or_none(target.get("value")),
+                "target_source": self.sources.get(target.get("source")),
+                "target_note": target.get("note", ""),
+                "note": item.get("note", ""),
+                "order": order,
+            },
+        )
+        for reading in item["readings"]:
+            said_by = reading["said_by"]
+            self.upsert(
+                Reading,
+                {
+                    "indicator": indicator,
+                    "source": self.sources[reading["source"]],
+                    "counts": reading["counts"],
+                    "as_of": reading["as_of"],
+                    "value": decimal_or_none(reading["value"]),
+                    "unit": reading.get("unit") or item["unit"],
+                },
+                {
+                    "value_max": decimal_or_none(reading.get("value_max")),
+                    "qualifier": reading.get("qualifier", ""),
+                    "said_by": said_by,
+                    "said_by_name": reading.get("said_by_name", ""),
+                    "verification": "klaim_pemerintah" if said_by in GOVERNMENT else "dikonfirmasi_media",
+                    "note": reading.get("note", ""),
+                },
+            )
+
+    def load_claim(self, item: dict) -> None:
+        claim = self.upsert(
+            Claim,
+            {"key": item["key"]},
+            {
+                "administration": self.administration,
+                "title": item["title"],
+                "kept": item.get("kept"),
+                "total": item.get("total"),
+                "percent": decimal_or_none(item.get("percent")),
+                "date": item["date"],
+                "said_by": item["said_by"],
+                "said_by_name": item.get("said_by_name", ""),
+                "where": item.get("where", ""),
+                "source": self.sources[item["source"]],
+                "note": item.get("note", ""),
+            },
+        )
+        for claimed in item.get("items", []):
+            self.upsert(
+                ClaimItem,
+                {"claim": claim, "promise": self.promises[claimed["promise"]]},
+                {"note": claimed.get("note", "")},
+            )

@@ -1,0 +1,22 @@
+"""The tracker's data model, one module per concept (DESIGN.md, "Concepts")."""
+
+from .administration import Administration, Programme, Sector
+from .claim import Claim, ClaimItem
+from .indicator import Indicator, Reading
+from .promise import Promise, PromiseSource, StatusChange
+from .source import Source, normalize_url
+
+__all__ = [
+    "Administration",
+    "Claim",
+    "ClaimItem",
+    "Indicator",
+    "Programme",
+    "Promise",
+    "PromiseSource",
+    "Reading",
+    "Sector",
+    "Source",
+    "StatusChange",
+    "normalize_url",
+]

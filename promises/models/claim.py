@@ -1,0 +1,68 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .indicator import Reading
+
+
+class ClaimQuerySet(models.QuerySet):
+    def latest_first(self):
+        return self.select_related("source").order_by("-date", "-pk")
+
+
+class Claim(models.Model):
+    """The government's own tally, e.g. "22 of 72 kept": shown beside the tracker's count, never in place of it."""
+
+    administration = models.ForeignKey(
+        "Administration", on_delete=models.CASCADE, related_name="claims", verbose_name=_("pemerintahan")
+    )
+    key = models.SlugField(_("kode"), max_length=80, unique=True)
+    title = models.CharField(_("judul"), max_length=200)
+    kept = models.PositiveIntegerField(_("jumlah ditepati (klaim)"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("dari total"), null=True, blank=True)
+    percent = models.DecimalField(_("persen (klaim)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    date = models.DateField(_("tanggal"))
+    said_by = models.CharField(_("disampaikan oleh"), max_length=20, choices=Reading.SaidBy)
+    said_by_name = models.CharField(_("nama / jabatan"), max_length=200, blank=True)
+    where = models.CharField(_("kesempatan"), max_length=300, blank=True)
+    source = models.ForeignKey("Source", on_delete=models.PROTECT, related_name="claims", verbose_name=_("sumber"))
+    note = models.TextField(_("catatan"), blank=True)
+    promises = models.ManyToManyField("Promise", through="ClaimItem", related_name="claims", verbose_name=_("janji"))
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("klaim capaian")
+        verbose_name_plural = _("klaim capaian")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kept__isnull=True) | Q(total__isnull=True) | Q(kept__lte=models.F("total")),
+                name="claim_kept_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100), name="claim_percent_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClaimItem(models.Model):
+    """A promise the government presented as an achievement under a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="items", verbose_name=_("klaim"))
+    promise = models.ForeignKey(
+        "Promise", on_delete=models.CASCADE, related_name="claim_items", verbose_name=_("janji")
+    )
+    note = models.CharField(_("yang diklaim"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["claim", "promise__code"]
+        verbose_name = _("janji yang diklaim")
+        verbose_name_plural = _("janji yang diklaim")
+        constraints = [models.UniqueConstraint(fields=["claim", "promise"], name="unique_claim_promise")]
+
+    def __str__(self) -> str:
+        return f"{self.claim} · {self.promise.code}"

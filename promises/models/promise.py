@@ -1,0 +1,270 @@
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents, so a search for "pojok aduan" finds "Pojok Aduan" and "é" finds "e"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Status(models.TextChoices):
+    """Eight values in two phases (DESIGN.md): four during the term, four verdicts."""
+
+    BELUM_DINILAI = "belum_dinilai", _("Belum dinilai")
+    BELUM_ADA_TINDAKAN = "belum_ada_tindakan", _("Belum ada tindakan")
+    DALAM_PROSES = "dalam_proses", _("Dalam proses")
+    TERSENDAT = "tersendat", _("Tersendat")
+    DITEPATI = "ditepati", _("Ditepati")
+    DITEPATI_SEBAGIAN = "ditepati_sebagian", _("Ditepati sebagian")
+    TIDAK_DITEPATI = "tidak_ditepati", _("Tidak ditepati")
+    TIDAK_DAPAT_DIVERIFIKASI = "tidak_dapat_diverifikasi", _("Tidak dapat diverifikasi")
+
+
+VERDICTS = {Status.DITEPATI, Status.DITEPATI_SEBAGIAN, Status.TIDAK_DITEPATI, Status.TIDAK_DAPAT_DIVERIFIKASI}
+
+
+class Verification(models.TextChoices):
+    """How far a status or figure is confirmed: a separate axis from the status itself."""
+
+    KLAIM_PEMERINTAH = "klaim_pemerintah", _("Klaim pemerintah")
+    DIKONFIRMASI_MEDIA = "dikonfirmasi_media", _("Dikonfirmasi media")
+    DIVERIFIKASI = "diverifikasi", _("Diverifikasi dokumen/lapangan")
+    BERTENTANGAN = "bertentangan", _("Data bertentangan")
+
+
+class PromiseQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Case- and accent-insensitive search in code, title, description and OPD."""
+        words = fold(text).split()
+        for word in words:
+            self = self.filter(search_text__contains=word)
+        return self
+
+    def status_counts(self) -> dict[str, int]:
+        """{status: count} in one query, every status present (zeros included)."""
+        counts = dict.fromkeys(Status.values, 0)
+        counts.update(self.order_by().values_list("status").annotate(n=models.Count("pk")))
+        return counts
+
+    def sector_status_counts(self) -> list[dict]:
+        """Per sector: its name, slug and count of each status (one query)."""
+        rows = (
+            self.order_by()
+            .values("sector__slug", "sector__name", "sector__order", "status")
+            .annotate(n=models.Count("pk"))
+        )
+        sectors = {}
+        for row in rows:
+            sector = sectors.setdefault(
+                row["sector__slug"],
+                {
+                    "slug": row["sector__slug"],
+                    "name": row["sector__name"],
+                    "order": row["sector__order"],
+                    "total": 0,
+                    "statuses": dict.fromkeys(Status.values, 0),
+                },
+            )
+            sector["statuses"][row["status"]] += row["n"]
+            sector["total"] += row["n"]
+        return sorted(sectors.values(), key=lambda s: (s["order"], s["name"]))
+
+    def with_related(self):
+        """What every promise row shows: sector and administration in the same query."""
+        return self.select_related("sector", "administration")
+
+    def for_detail(self):
+        """A promise with everything its page shows (a fixed number of queries)."""
+        return (
+            self.with_related()
+            .prefetch_related(
+                models.Prefetch("source_links", PromiseSource.objects.select_related("source")),
+                models.Prefetch(
+                    "changes",
+                    StatusChange.objects.select_related("editor").prefetch_related("sources"),
+                ),
+                "claim_items__claim__source",
+            )
+            .select_related("made_source", "programme")
+        )
+
+
+class Promise(models.Model):
+    """A promise (janji): what was promised, where, and where it stands now."""
+
+    Status = Status
+    Verification = Verification
+
+    class Origin(models.TextChoices):
+        KAMPANYE = "kampanye", _("Janji kampanye")
+        JABATAN = "jabatan", _("Janji dalam jabatan")
+
+    administration = models.ForeignKey(
+        "Administration", on_delete=models.PROTECT, related_name="promises", verbose_name=_("pemerintahan")
+    )
+    code = models.CharField(_("kode"), max_length=20, help_text=_("Kode dokumentasi tracker, mis. CP-4 atau PG-10."))
+    number = models.PositiveSmallIntegerField(
+        _("nomor resmi"), null=True, blank=True, help_text=_("Nomor dalam daftar resmi, bila sudah terbit.")
+    )
+    title = models.CharField(_("judul"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, blank=True)
+    description = models.TextField(_("uraian"), blank=True)
+    sector = models.ForeignKey("Sector", on_delete=models.PROTECT, related_name="promises", verbose_name=_("bidang"))
+    programme = models.ForeignKey(
+        "Programme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promises",
+        verbose_name=_("program utama"),
+    )
+    origin = models.CharField(_("asal janji"), max_length=20, choices=Origin, default=Origin.KAMPANYE)
+    made_on = models.DateField(_("tanggal dijanjikan"), null=True, blank=True)
+    made_where = models.CharField(_("tempat / kesempatan"), max_length=300, blank=True)
+    made_source = models.ForeignKey(
+        "Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sumber janji"),
+    )
+    success_criteria = models.TextField(_("kriteria ditepati"), blank=True)
+    deadline = models.DateField(_("tenggat"), null=True, blank=True)
+    deadline_note = models.CharField(_("keterangan tenggat"), max_length=200, blank=True)
+    opd = models.CharField(_("OPD penanggung jawab"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status, default=Status.BELUM_DINILAI, editable=False)
+    verification = models.CharField(_("verifikasi"), max_length=30, choices=Verification, blank=True, editable=False)
+    last_checked = models.DateField(_("terakhir diperiksa"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+    sources = models.ManyToManyField(
+        "Source", through="PromiseSource", related_name="promises", verbose_name=_("sumber")
+    )
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["administration", "number", "code"]
+        verbose_name = _("janji")
+        verbose_name_plural = _("janji")
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "code"], name="unique_promise_code"),
+            models.UniqueConstraint(
+                fields=["administration", "number"], condition=Q(number__isnull=False), name="unique_promise_number"
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="promise_status_valid"),
+            models.CheckConstraint(
+                condition=Q(verification__in=[*Verification.values, ""]), name="promise_verification_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.BELUM_DINILAI) | ~Q(verification=""),
+                name="promise_rated_status_has_verification",
+            ),
+            models.CheckConstraint(condition=Q(origin__in=["kampanye", "jabatan"]), name="promise_origin_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="promise_version_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="promise_has_title"),
+        ]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["sector", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:120].strip("-") or "janji"
+        self.search_text = fold(" ".join([self.code, self.title, self.description, self.opd]))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("promises:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_verdict(self) -> bool:
+        return self.status in VERDICTS
+
+
+class PromiseSource(models.Model):
+    """A source that documents a promise, with what it says about it."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="source_links", verbose_name=_("janji"))
+    source = models.ForeignKey(
+        "Source", on_delete=models.PROTECT, related_name="promise_links", verbose_name=_("sumber")
+    )
+    note = models.CharField(_("apa kata sumber"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["source__published", "source__key"]
+        verbose_name = _("sumber janji")
+        verbose_name_plural = _("sumber janji")
+        constraints = [models.UniqueConstraint(fields=["promise", "source"], name="unique_promise_source")]
+
+    def __str__(self) -> str:
+        return f"{self.promise.code} ← {self.source.key or self.source.pk}"
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def for_log(self):
+        """Changes newest first with promise, editor and sources (2 queries)."""
+        return self.select_related("promise", "editor").prefetch_related("sources").order_by("-created_at", "-pk")
+
+
+class StatusChange(models.Model):
+    """One row of a promise's public timeline. Append-only: never edited, never deleted."""
+
+    promise = models.ForeignKey(Promise, on_delete=models.PROTECT, related_name="changes", verbose_name=_("janji"))
+    from_status = models.CharField(_("dari status"), max_length=30, choices=Status)
+    to_status = models.CharField(_("menjadi status"), max_length=30, choices=Status)
+    verification = models.CharField(_("verifikasi"), max_length=30, choices=Verification, blank=True)
+    reason = models.TextField(_("alasan"))
+    sources = models.ManyToManyField("Source", blank=True, related_name="status_changes", verbose_name=_("sumber"))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+        verbose_name=_("editor"),
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("perubahan status")
+        verbose_name_plural = _("riwayat perubahan status")
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="status_change_has_reason"),
+            models.CheckConstraint(condition=Q(to_status__in=Status.values), name="status_change_to_valid"),
+            models.CheckConstraint(condition=Q(from_status__in=Status.values), name="status_change_from_valid"),
+            models.CheckConstraint(
+                condition=Q(to_status=Status.BELUM_DINILAI) | ~Q(verification=""),
+                name="status_change_rated_has_verification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.promise.code}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Riwayat status tidak dapat diubah."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Riwayat status tidak dapat dihapus."))

@@ -1,0 +1,132 @@
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DROPPED_QUERY_KEYS = {"fbclid", "gclid"}
+
+
+def normalize_url(url: str) -> str:
+    """Return the canonical form of a source URL, or raise ValidationError.
+
+    Lower-case scheme and host, no `utm_*`/`fbclid` parameters, no fragment, no trailing slash,
+    so the same article pasted twice is recognised as one source.
+    """
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"} or not parts.netloc or not parts.hostname:
+        raise ValidationError(
+            _("Alamat sumber harus berupa URL http:// atau https:// yang lengkap."), code="invalid_url"
+        )
+    netloc = parts.netloc.lower()
+    if netloc.endswith(":80") and scheme == "http" or netloc.endswith(":443") and scheme == "https":
+        netloc = netloc.rsplit(":", 1)[0]
+    query = urlencode(
+        [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not key.lower().startswith("utm_") and key.lower() not in DROPPED_QUERY_KEYS
+        ]
+    )
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+class Kind(models.TextChoices):
+    MEDIA = "media", _("Media")
+    PEMERINTAH = "pemerintah", _("Rilis pemerintah")
+    DPRD = "dprd", _("DPRD")
+    DOKUMEN = "dokumen", _("Dokumen resmi")
+    LAPANGAN = "lapangan", _("Pemeriksaan lapangan")
+
+
+class SourceQuerySet(models.QuerySet):
+    def for_list(self):
+        """Sources with what they support, newest first (2 queries with the prefetch)."""
+        return self.prefetch_related("promise_links__promise").order_by(
+            models.F("published").desc(nulls_last=True), "outlet"
+        )
+
+
+class Source(models.Model):
+    """An article or document that a status, a figure or a claim rests on."""
+
+    Kind = Kind
+
+    key = models.CharField(
+        _("kode data"), max_length=20, blank=True, help_text=_("Kode di berkas data awal, mis. H01.")
+    )
+    url = models.URLField(_("URL"), max_length=1000, unique=True)
+    outlet = models.CharField(_("media / penerbit"), max_length=200)
+    headline = models.CharField(_("judul"), max_length=500)
+    headline_is_label = models.BooleanField(
+        _("judul berupa keterangan"), default=False, help_text=_("Judul asli tidak terlihat; ini label deskriptif.")
+    )
+    published = models.DateField(_("tanggal terbit"), null=True, blank=True)
+    published_note = models.CharField(_("catatan tanggal"), max_length=300, blank=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind, default=Kind.MEDIA)
+    reliability_note = models.CharField(_("catatan keandalan"), max_length=500, blank=True)
+    archive_url = models.URLField(_("URL arsip"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "outlet"]
+        verbose_name = _("sumber")
+        verbose_name_plural = _("sumber")
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="unique_source_key"),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"), name="source_url_is_http"
+            ),
+            models.CheckConstraint(
+                condition=Q(published__isnull=False) | ~Q(published_note=""), name="source_date_or_note"
+            ),
+            models.CheckConstraint(condition=~Q(headline=""), name="source_has_headline"),
+            models.CheckConstraint(condition=~Q(outlet=""), name="source_has_outlet"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="source_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.headline}"
+
+    def save(self, *args, **kwargs):
+        self.url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("promises:sources") + f"#sumber-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            self.url = normalize_url(self.url)
+        except ValidationError as error:
+            errors["url"] = error
+        if self.archive_url:
+            try:
+                self.archive_url = normalize_url(self.archive_url)
+            except ValidationError as error:
+                errors["archive_url"] = error
+        if self.published and self.published > timezone.localdate():
+            errors["published"] = _("Tanggal terbit tidak boleh di masa depan.")
+        if not self.published and not self.published_note.strip():
+            errors["published_note"] = _("Isi tanggal terbit, atau catatan bila tanggalnya tidak diketahui.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,92 @@
+"""Public pages. Each gets its rows from one named QuerySet method; counts are pinned in tests."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from . import charts
+from .forms import PromiseFilterForm
+from .models import Administration, Claim, Indicator, Promise, Source, StatusChange
+
+PAGE_SIZE = 20
+
+
+def _administration() -> Administration:
+    administration = Administration.objects.default()
+    if administration is None:
+        raise Http404("Belum ada data.")
+    return administration
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    administration = _administration()
+    promises = Promise.objects.filter(administration=administration)
+    status_counts = promises.status_counts()
+    return render(
+        request,
+        "promises/home.html",
+        {
+            "administration": administration,
+            "claim": Claim.objects.filter(administration=administration).latest_first().first(),
+            "statuses": Promise.Status.choices,
+            "status_counts": status_counts,
+            "documented": sum(status_counts.values()),
+            "sectors": promises.sector_status_counts(),
+            "indicators": Indicator.objects.filter(promise__administration=administration).with_readings(),
+            "changes": StatusChange.objects.filter(promise__administration=administration).for_log()[:8],
+        },
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def promise_list(request: HttpRequest) -> HttpResponse:
+    administration = _administration()
+    form = PromiseFilterForm(request.GET)
+    promises = form.filter(Promise.objects.filter(administration=administration).with_related())
+    page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    template_name = "promises/promise_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template_name += "#results"
+    return render(request, template_name, {"administration": administration, "form": form, "page": page})
+
+
+@require_GET
+def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    promise = get_object_or_404(Promise.objects.for_detail(), pk=pk)
+    if slug != promise.slug:
+        return redirect(promise, permanent=True)
+    indicators = Indicator.objects.filter(promise=promise).with_readings()
+    return render(request, "promises/promise_detail.html", {"promise": promise, "indicators": indicators})
+
+
+@require_GET
+def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator.objects.with_readings(), slug=slug)
+    return render(
+        request,
+        "promises/indicator_detail.html",
+        {"indicator": indicator, "chart": charts.chart(indicator), "conflicting": indicator.conflicting_reading_ids()},
+    )
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.for_list()
+    return render(request, "promises/source_list.html", {"sources": sources})
+
+
+@require_GET
+def change_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(StatusChange.objects.for_log(), 50).get_page(request.GET.get("halaman"))
+    return render(request, "promises/change_list.html", {"page": page})
+
+
+@require_GET
+def methodology(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "promises/methodology.html", {"statuses": Promise.Status, "verifications": Promise.Verification}
+    )
