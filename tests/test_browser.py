@@ -1,0 +1,111 @@
+"""What only a real browser shows: htmx swaps, history, layout on a phone, accessibility.
+
+Runs Debian's Chromium through Playwright (see conftest.py). Screenshots of every page type at phone and
+desktop width go to screenshots/ for a person to look at.
+"""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from promises.models import Indicator, Promise
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "screenshots"
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def kupang(live_server):
+    call_command("load_kupang_data", stdout=StringIO())
+    return live_server.url
+
+
+def page_urls(base: str) -> dict[str, str]:
+    promise = Promise.objects.exclude(indicators=None).order_by("code").first()
+    indicator = Indicator.objects.get(promise__code="PG-4")
+    return {
+        "beranda": base + "/",
+        "janji": base + "/janji/",
+        "janji-detail": base + promise.get_absolute_url(),
+        "indikator": base + indicator.get_absolute_url(),
+        "sumber": base + "/sumber/",
+        "perubahan": base + "/perubahan/",
+        "metodologi": base + "/metodologi/",
+        "english": base + "/en/",
+        "404": base + "/tidak-ada/",
+    }
+
+
+def test_a_reader_filters_by_sector_opens_a_promise_and_an_indicator_and_goes_back(kupang, page: Page):
+    page.goto(kupang + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Janji")
+    expect(page.locator(".claim")).to_contain_text("22 dari 72")
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Janji").click()
+    expect(page).to_have_url(re.compile(r"/janji/$"))
+    page.wait_for_function("window.htmx !== undefined")
+
+    page.get_by_label("Bidang").select_option("sampah")
+    expect(page).to_have_url(re.compile(r"bidang=sampah"))
+    expect(page.locator("#hasil")).not_to_contain_text("Dana Pengaman")
+    # the swap replaced only the results: the form is the same element, nothing reloaded
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+    count_text = page.locator("#hasil-h").inner_text()
+
+    page.locator("#hasil").get_by_role("link", name=re.compile("tempat sampah", re.I)).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("sampah", re.I))
+    page.locator(".indicator h3 a").first.click()
+    expect(page.locator("table.ledger")).to_be_visible()
+
+    page.go_back()
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"bidang=sampah"))
+    expect(page.locator("#hasil-h")).to_have_text(count_text)
+    expect(page.get_by_label("Bidang")).to_have_value("sampah")
+
+
+def test_the_promise_list_works_without_javascript(kupang, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(kupang + "/janji/")
+    page.get_by_label("Bidang").select_option("kesehatan")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(page).to_have_url(re.compile(r"bidang=kesehatan"))
+    expect(page.locator("#hasil")).to_contain_text("Dana Pengaman")
+    context.close()
+
+
+@pytest.mark.parametrize("size_name,size", [("ponsel", PHONE), ("desktop", DESKTOP)])
+def test_every_page_type_fits_the_screen_and_is_screenshotted(kupang, page: Page, size_name, size):
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size(size)
+    for name, url in page_urls(kupang).items():
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
+        page.screenshot(path=SHOTS / f"{name}-{size_name}.png", full_page=True)
+
+
+def test_no_page_has_a_serious_or_critical_accessibility_violation(kupang, browser):
+    assert AXE.exists(), "axe-core missing: run `npm ci` (make test does)"
+    # our CSP forbids injected scripts, rightly; the test context lets axe in
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    failures = []
+    for name, url in page_urls(kupang).items():
+        page.goto(url)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run()).violations")
+        for violation in violations:
+            if violation["impact"] in {"serious", "critical"}:
+                failures.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}")
+    context.close()
+    assert not failures, "\n".join(failures)
