@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import charts
-from .forms import PromiseFilterForm
-from .models import Administration, Claim, Indicator, Promise, Source, StatusChange
+from .. import charts
+from ..forms import PromiseFilterForm
+from ..models import Administration, Claim, Indicator, Promise, Source, StatusChange
 
 PAGE_SIZE = 20
 

@@ -1,0 +1,1 @@
+"""Views by audience: `public` (anonymous readers), `editor` (logged-in editors), `data` (downloads, feeds)."""
