@@ -1,7 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Promise, Sector
+from .models import Promise, Reading, Sector, Source, normalize_url
+from .services import validate_status_change
 
 SORTS = {
     "kode": ("number", "code"),
@@ -57,3 +61,173 @@ class PromiseFilterForm(forms.Form):
         if data.get("asal"):
             promises = promises.filter(origin=data["asal"])
         return promises.order_by(*SORTS.get(data.get("urut") or "kode", SORTS["kode"]))
+
+
+class NewSourceFields(forms.Form):
+    """A source pasted on the spot: its URL (normalised; an existing URL reuses that source), outlet, headline, date."""
+
+    new_url = forms.CharField(label=_("URL sumber baru"), required=False, max_length=1000)
+    new_outlet = forms.CharField(label=_("Media / penerbit"), required=False, max_length=200)
+    new_headline = forms.CharField(label=_("Judul artikel"), required=False, max_length=500)
+    new_published = forms.DateField(
+        label=_("Tanggal terbit"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_new_url(self):
+        url = self.cleaned_data["new_url"].strip()
+        return normalize_url(url) if url else ""
+
+    def clean_new_published(self):
+        published = self.cleaned_data["new_published"]
+        if published and published > timezone.localdate():
+            raise ValidationError(_("Tanggal terbit tidak boleh di masa depan."))
+        return published
+
+    def clean(self):
+        cleaned = super().clean()
+        url = cleaned.get("new_url")
+        if url and not Source.objects.filter(url=url).exists():
+            for name in ("new_outlet", "new_headline", "new_published"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Wajib diisi untuk sumber baru."))
+        return cleaned
+
+    def new_source_data(self) -> dict | None:
+        url = self.cleaned_data.get("new_url")
+        if not url:
+            return None
+        return {
+            "url": url,
+            "outlet": self.cleaned_data.get("new_outlet", ""),
+            "headline": self.cleaned_data.get("new_headline", ""),
+            "published": self.cleaned_data.get("new_published"),
+        }
+
+
+class StatusChangeForm(NewSourceFields):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
+    verification = forms.ChoiceField(
+        label=_("Verifikasi"),
+        choices=[("", _("— (hanya untuk Belum dinilai)")), *Promise.Verification.choices],
+        required=False,
+    )
+    reason = forms.CharField(label=_("Alasan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Sumber yang sudah tercatat"),
+        queryset=Source.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    field_order = [
+        "status",
+        "verification",
+        "reason",
+        "sources",
+        "new_url",
+        "new_outlet",
+        "new_headline",
+        "new_published",
+    ]
+
+    def __init__(self, *args, promise: Promise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = Source.objects.filter(promise_links__promise=promise).order_by("-published")
+        self.fields["version"].initial = promise.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        has_source = bool(cleaned.get("sources")) or bool(cleaned.get("new_url"))
+        try:
+            validate_status_change(
+                status=cleaned["status"],
+                verification=cleaned.get("verification", ""),
+                reason=cleaned.get("reason", ""),
+                sources=[True] if has_source else [],
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field != "sources" else None, messages)
+        return cleaned
+
+
+class ReadingForm(NewSourceFields):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    value = forms.DecimalField(label=_("Nilai"), min_value=0, max_digits=20, decimal_places=2)
+    value_max = forms.DecimalField(
+        label=_("Nilai maksimum (bila rentang)"), min_value=0, max_digits=20, decimal_places=2, required=False
+    )
+    qualifier = forms.ChoiceField(label=_("Keterangan nilai"), choices=Reading.Qualifier.choices, required=False)
+    unit = forms.CharField(label=_("Satuan"), max_length=30)
+    as_of = forms.DateField(label=_("Per tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    counts = forms.ChoiceField(label=_("Yang dihitung"), choices=Reading.Counts.choices)
+    said_by = forms.ChoiceField(label=_("Disampaikan oleh"), choices=Reading.SaidBy.choices)
+    said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
+    source = forms.ModelChoiceField(
+        label=_("Sumber yang sudah tercatat"),
+        queryset=Source.objects.none(),
+        required=False,
+        empty_label=_("— pilih, atau tempel URL sumber baru di bawah"),
+    )
+    note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+
+    field_order = [
+        "value",
+        "value_max",
+        "qualifier",
+        "unit",
+        "as_of",
+        "counts",
+        "said_by",
+        "said_by_name",
+        "source",
+        "new_url",
+        "new_outlet",
+        "new_headline",
+        "new_published",
+        "note",
+    ]
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            Source.objects.filter(Q(readings__indicator=indicator) | Q(promise_links__promise__indicators=indicator))
+            .distinct()
+            .order_by("-published", "outlet")
+        )
+        self.fields["version"].initial = indicator.version
+        self.fields["unit"].initial = indicator.unit
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise ValidationError(_("Tanggal angka tidak boleh di masa depan."))
+        return as_of
+
+    def clean(self):
+        cleaned = super().clean()
+        value, value_max = cleaned.get("value"), cleaned.get("value_max")
+        if value is not None and value_max is not None and value_max < value:
+            self.add_error("value_max", _("Nilai maksimum harus lebih besar dari nilai."))
+        if not self.errors and not cleaned.get("source") and not cleaned.get("new_url"):
+            self.add_error("source", _("Pilih sumber yang sudah tercatat atau tempel URL sumber baru."))
+        return cleaned
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ["url", "outlet", "headline", "published", "published_note", "kind", "reliability_note"]
+        widgets = {"published": forms.DateInput(attrs={"type": "date"}), "url": forms.URLInput}
+
+    def validate_unique(self):
+        # A URL that already exists is not an error: the view points to the existing source instead.
+        exclude = self._get_validation_exclusions()
+        exclude.add("url")
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Promise, Source, StatusChange
+from .models import Indicator, Promise, PromiseSource, Reading, Source, StatusChange, normalize_url
 
 
 class StaleVersion(Exception):
@@ -83,3 +83,60 @@ def change_status(
     change.sources.set(sources)
     promise.refresh_from_db()
     return change
+
+
+def get_or_create_source(data: dict, *, editor=None) -> tuple[Source, bool]:
+    """The source with this (normalised) URL, or a new one: a pasted URL never duplicates a source."""
+    url = normalize_url(data["url"])
+    existing = Source.objects.filter(url=url).first()
+    if existing:
+        return existing, False
+    source = Source(**{**data, "url": url}, created_by=editor)
+    source.full_clean()
+    source.save()
+    return source, True
+
+
+@transaction.atomic
+def record_status_change(promise: Promise, *, form_data: dict, editor) -> StatusChange:
+    """A status change from the editor's form: the pasted source (if any) is created and linked in the same
+    transaction, so a refused change (stale version) leaves no stray source behind."""
+    sources = list(form_data.get("sources") or [])
+    if form_data.get("new_source"):
+        source, _created = get_or_create_source(form_data["new_source"], editor=editor)
+        PromiseSource.objects.get_or_create(promise=promise, source=source)
+        sources.append(source)
+    return change_status(
+        promise,
+        expected_version=form_data["version"],
+        status=form_data["status"],
+        verification=form_data.get("verification", ""),
+        reason=form_data["reason"],
+        sources=sources,
+        editor=editor,
+    )
+
+
+class StaleIndicator(Exception):
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        super().__init__(_("Indikator ini sudah diubah orang lain sejak Anda membukanya."))
+
+
+@transaction.atomic
+def add_reading(
+    indicator: Indicator, *, expected_version: int, values: dict, new_source: dict | None, editor
+) -> Reading:
+    """Append a reading to an indicator's ledger, version-checked like a status change."""
+    updated = Indicator.objects.filter(pk=indicator.pk, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        indicator.refresh_from_db()
+        raise StaleIndicator(indicator)
+    source = values.pop("source", None)
+    if new_source:
+        source, _created = get_or_create_source(new_source, editor=editor)
+    reading = Reading(indicator=indicator, source=source, created_by=editor, **values)
+    reading.clean()  # the form checked the fields; the database holds the constraints
+    reading.save()
+    indicator.refresh_from_db()
+    return reading

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import public
+from .views import editor, public
 
 app_name = "promises"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("sumber/", public.source_list, name="sources"),
     path("perubahan/", public.change_list, name="changes"),
     path("metodologi/", public.methodology, name="methodology"),
+    path("janji/<int:pk>/status/", editor.promise_status, name="promise_status"),
+    path("indikator/<slug:slug>/angka/", editor.indicator_reading, name="indicator_reading"),
+    path("sumber/tambah/", editor.source_add, name="source_add"),
 ]

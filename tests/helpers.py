@@ -103,3 +103,19 @@ def grow(factor: int) -> None:
         )
         for day in (1, 5, 9):
             make_reading(indicator, as_of=date(2025, 8, day), value=Decimal(100 * day))
+
+
+def make_editor(username="editor"):
+    from django.contrib.auth.models import Group
+
+    user = make_user(username)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+def make_admin_user(username="pengelola"):
+    from django.contrib.auth.models import Group
+
+    user = make_user(username, staff=True)
+    user.groups.add(Group.objects.get(name="Admin"))
+    return user

@@ -95,6 +95,7 @@ class Indicator(models.Model):
     target_note = models.CharField(_("catatan target"), max_length=500, blank=True)
     note = models.TextField(_("catatan rekonsiliasi"), blank=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
     objects = IndicatorQuerySet.as_manager()
 

@@ -147,6 +147,15 @@ class Promise(models.Model):
     last_checked = models.DateField(_("terakhir diperiksa"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("diperbarui oleh"),
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
     sources = models.ManyToManyField(
         "Source", through="PromiseSource", related_name="promises", verbose_name=_("sumber")

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from .. import charts
-from ..forms import PromiseFilterForm
+from ..context_processors import Editing
+from ..forms import PromiseFilterForm, ReadingForm, SourceForm, StatusChangeForm
 from ..models import Administration, Claim, Indicator, Promise, Source, StatusChange
 
 PAGE_SIZE = 20
@@ -54,29 +55,45 @@ def promise_list(request: HttpRequest) -> HttpResponse:
     return render(request, template_name, {"administration": administration, "form": form, "page": page})
 
 
+def promise_context(promise: Promise, editing: Editing) -> dict:
+    """What the promise page shows; editors also get the status form at the current version."""
+    context = {"promise": promise, "indicators": Indicator.objects.filter(promise=promise).with_readings()}
+    if editing.status:
+        context["status_form"] = StatusChangeForm(promise=promise)
+    return context
+
+
 @require_GET
 def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.for_detail(), pk=pk)
     if slug != promise.slug:
         return redirect(promise, permanent=True)
-    indicators = Indicator.objects.filter(promise=promise).with_readings()
-    return render(request, "promises/promise_detail.html", {"promise": promise, "indicators": indicators})
+    return render(request, "promises/promise_detail.html", promise_context(promise, Editing(request)))
+
+
+def indicator_context(indicator: Indicator, editing: Editing) -> dict:
+    context = {
+        "indicator": indicator,
+        "chart": charts.chart(indicator),
+        "conflicting": indicator.conflicting_reading_ids(),
+    }
+    if editing.reading:
+        context["reading_form"] = ReadingForm(indicator=indicator)
+    return context
 
 
 @require_GET
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.with_readings(), slug=slug)
-    return render(
-        request,
-        "promises/indicator_detail.html",
-        {"indicator": indicator, "chart": charts.chart(indicator), "conflicting": indicator.conflicting_reading_ids()},
-    )
+    return render(request, "promises/indicator_detail.html", indicator_context(indicator, Editing(request)))
 
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.for_list()
-    return render(request, "promises/source_list.html", {"sources": sources})
+    context = {"sources": Source.objects.for_list()}
+    if Editing(request).source:
+        context["source_form"] = SourceForm()
+    return render(request, "promises/source_list.html", context)
 
 
 @require_GET

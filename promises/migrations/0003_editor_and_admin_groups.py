@@ -1,0 +1,56 @@
+from django.db import migrations
+
+GROUPS = {
+    "Editor": [
+        "add_statuschange",
+        "view_statuschange",
+        "add_reading",
+        "view_reading",
+        "add_source",
+        "view_source",
+        "change_promise",
+        "view_promise",
+        "add_promisesource",
+        "view_promisesource",
+        "view_indicator",
+        "view_claim",
+        "view_sector",
+    ],
+    # "Admin" gets every permission of this app and of users and groups (see below).
+    "Admin": None,
+}
+
+
+def create_groups(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrations run; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    editor, _ = Group.objects.get_or_create(name="Editor")
+    editor.permissions.set(Permission.objects.filter(content_type__app_label="promises", codename__in=GROUPS["Editor"]))
+    admin, _ = Group.objects.get_or_create(name="Admin")
+    admin.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["promises", "auth", "axes"]).exclude(
+            codename__in=["change_statuschange", "delete_statuschange"]
+        )
+    )
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("promises", "0002_editing"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

@@ -1,0 +1,379 @@
+"""Editors change statuses, add figures and sources from the public pages: safely, with a full record."""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from promises.models import Indicator, Promise, PromiseSource, Reading, Source, StatusChange
+
+from .helpers import make_admin_user, make_editor, make_indicator, make_promise, make_reading, make_source, make_user
+
+
+def status_data(promise, **overrides):
+    source = promise.source_links.first().source
+    data = {
+        "version": promise.version,
+        "status": "dalam_proses",
+        "verification": "dikonfirmasi_media",
+        "reason": "Kontainer mulai dibagikan ke RT.",
+        "sources": [source.pk],
+    }
+    return data | overrides
+
+
+def reading_data(indicator, **overrides):
+    data = {
+        "version": indicator.version,
+        "value": "1000",
+        "unit": indicator.unit,
+        "as_of": "2025-09-01",
+        "counts": "delivered",
+        "said_by": "pemerintah",
+        "said_by_name": "Kepala DLHK",
+        "source": indicator.readings.first().source_id,
+        "note": "",
+    }
+    return data | overrides
+
+
+def source_data(**overrides):
+    data = {
+        "url": "https://kupang.example/berita-baru?utm_source=wa",
+        "outlet": "Media Kupang",
+        "headline": "1.000 tempat sampah sudah dibagikan",
+        "published": "2025-09-02",
+        "published_note": "",
+        "kind": "media",
+        "reliability_note": "",
+    }
+    return data | overrides
+
+
+class EditorTestCase(TestCase):
+    def setUp(self):
+        self.promise = make_promise(title="Tempat sampah untuk setiap RT")
+        PromiseSource.objects.create(promise=self.promise, source=make_source())
+        self.indicator = make_indicator(promise=self.promise, unit="unit")
+        make_reading(self.indicator)
+
+    def state(self):
+        return (
+            list(Promise.objects.values_list("status", "version")),
+            StatusChange.objects.count(),
+            Reading.objects.count(),
+            Source.objects.count(),
+            list(Indicator.objects.values_list("version", flat=True)),
+        )
+
+    def endpoints(self):
+        return [
+            (reverse("promises:promise_status", args=[self.promise.pk]), status_data(self.promise)),
+            (reverse("promises:indicator_reading", args=[self.indicator.slug]), reading_data(self.indicator)),
+            (reverse("promises:source_add"), source_data()),
+        ]
+
+
+class PermissionMatrixTests(EditorTestCase):
+    def test_anonymous_writes_are_sent_to_login_and_change_nothing(self):
+        before = self.state()
+        for url, data in self.endpoints():
+            response = self.client.post(url, data)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("login")), url
+        assert self.state() == before
+
+    def test_a_logged_in_user_without_permission_is_forbidden_and_changes_nothing(self):
+        self.client.force_login(make_user("pembaca"))
+        before = self.state()
+        for url, data in self.endpoints():
+            assert self.client.post(url, data).status_code == 403, url
+        assert self.state() == before
+
+    def test_an_editor_may_use_every_write_endpoint(self):
+        self.client.force_login(make_editor())
+        for url, data in self.endpoints():
+            assert self.client.post(url, data).status_code == 302, url
+        assert StatusChange.objects.count() == 1
+        assert Reading.objects.count() == 2
+        assert Source.objects.filter(outlet="Media Kupang").count() == 1
+
+    def test_an_admin_may_use_every_write_endpoint(self):
+        self.client.force_login(make_admin_user())
+        for url, data in self.endpoints():
+            assert self.client.post(url, data).status_code == 302, url
+
+    def test_writes_only_accept_post(self):
+        self.client.force_login(make_editor())
+        for url, _data in self.endpoints():
+            assert self.client.get(url).status_code == 405, url
+
+
+class StatusEditTests(EditorTestCase):
+    def setUp(self):
+        super().setUp()
+        self.editor = make_editor()
+        self.client.force_login(self.editor)
+        self.url = reverse("promises:promise_status", args=[self.promise.pk])
+
+    def test_an_htmx_status_change_answers_with_the_updated_badge_and_timeline(self):
+        response = self.client.post(self.url, status_data(self.promise), headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert "<html" not in response.text
+        assert 'id="janji"' in response.text
+        assert "status-dalam_proses" in response.text
+        assert "Kontainer mulai dibagikan ke RT." in response.text
+        change = StatusChange.objects.get()
+        assert change.editor == self.editor
+        assert change.created_at is not None
+
+    def test_a_plain_post_redirects_back_to_the_promise(self):
+        response = self.client.post(self.url, status_data(self.promise))
+        assert response.status_code == 302
+        assert response["Location"] == self.promise.get_absolute_url()
+
+    def test_a_new_source_pasted_in_the_form_is_created_linked_and_cited(self):
+        data = status_data(
+            self.promise,
+            sources=[],
+            new_url="https://kupang.example/baru",
+            new_outlet="Pos Uji",
+            new_headline="RT menerima kontainer",
+            new_published="2025-09-03",
+        )
+        self.client.post(self.url, data)
+        source = Source.objects.get(url="https://kupang.example/baru")
+        assert source.created_by == self.editor
+        assert list(StatusChange.objects.get().sources.all()) == [source]
+        assert self.promise.source_links.filter(source=source).exists()
+
+    def test_a_pasted_url_that_exists_reuses_that_source(self):
+        existing = self.promise.source_links.first().source
+        before = Source.objects.count()
+        self.client.post(
+            self.url, status_data(self.promise, sources=[], new_url=existing.url.upper().replace("HTTPS", "https"))
+        )
+        assert Source.objects.count() == before
+
+    def test_a_stale_form_is_refused_shows_what_changed_and_keeps_the_input(self):
+        loaded = status_data(self.promise)
+        self.client.post(self.url, status_data(self.promise, reason="Disimpan lebih dulu oleh editor lain."))
+        before = self.state()
+        response = self.client.post(
+            self.url, loaded | {"status": "ditepati", "reason": "Alasan saya sendiri"}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert "sudah diubah orang lain" in response.text
+        assert "Disimpan lebih dulu oleh editor lain." in response.text
+        assert "Alasan saya sendiri" in response.text
+        assert self.state() == before
+
+    def test_bad_input_gets_a_clear_message_and_changes_nothing(self):
+        before = self.state()
+        cases = [
+            ({"reason": "  "}, "tidak boleh kosong"),
+            ({"status": "hampir"}, "bukan salah satu dari pilihan"),
+            ({"status": "ditepati", "verification": ""}, "Pilih tingkat verifikasi"),
+            ({"sources": []}, "minimal satu sumber"),
+            ({"reason": "x" * 2001}, "2000"),
+            ({"sources": [], "new_url": "javascript:alert(1)"}, "http:// atau https://"),
+            (
+                {
+                    "sources": [],
+                    "new_url": "https://a.example/x",
+                    "new_outlet": "A",
+                    "new_headline": "B",
+                    "new_published": (timezone.localdate() + timedelta(days=3)).isoformat(),
+                },
+                "masa depan",
+            ),
+        ]
+        for overrides, message in cases:
+            response = self.client.post(
+                self.url, status_data(self.promise, **overrides), headers={"HX-Request": "true"}
+            )
+            assert response.status_code == 200, overrides
+            assert message in response.text, (overrides, message)
+        assert self.state() == before
+
+    def test_html_in_a_reason_is_stored_as_text_and_escaped_on_output(self):
+        self.client.post(self.url, status_data(self.promise, reason="<script>alert(1)</script> <b>tebal</b>"))
+        assert StatusChange.objects.get().reason == "<script>alert(1)</script> <b>tebal</b>"
+        response = self.client.get(self.promise.get_absolute_url())
+        assert "<script>alert(1)</script>" not in response.text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+    def test_a_status_change_costs_a_fixed_number_of_queries(self):
+        with self.assertNumQueries(26):
+            self.client.post(self.url, status_data(self.promise), headers={"HX-Request": "true"})
+
+
+class ReadingEditTests(EditorTestCase):
+    def setUp(self):
+        super().setUp()
+        self.editor = make_editor()
+        self.client.force_login(self.editor)
+        self.url = reverse("promises:indicator_reading", args=[self.indicator.slug])
+
+    def test_an_htmx_reading_answers_with_the_updated_ledger(self):
+        response = self.client.post(
+            self.url, reading_data(self.indicator, value="1347"), headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 200
+        assert 'id="indikator"' in response.text
+        assert "1.347 unit" in response.text
+        reading = Reading.objects.get(value=Decimal(1347))
+        assert reading.created_by == self.editor
+
+    def test_bad_readings_get_clear_messages_and_change_nothing(self):
+        before = self.state()
+        future = (timezone.localdate() + timedelta(days=1)).isoformat()
+        cases = [
+            ({"value": "-5"}, "lebih besar dari atau sama dengan 0"),
+            ({"as_of": future}, "masa depan"),
+            ({"counts": "kira-kira"}, "bukan salah satu dari pilihan"),
+            ({"value": "10", "value_max": "5"}, "Nilai maksimum"),
+            ({"source": "", "new_url": ""}, "Pilih sumber"),
+            ({"value": "abc"}, "bilangan"),
+        ]
+        for overrides, message in cases:
+            response = self.client.post(
+                self.url, reading_data(self.indicator, **overrides), headers={"HX-Request": "true"}
+            )
+            assert response.status_code == 200
+            assert message.lower() in response.text.lower(), (overrides, message)
+        assert self.state() == before
+
+    def test_a_stale_reading_form_is_refused_and_keeps_the_input(self):
+        loaded = reading_data(self.indicator)
+        self.client.post(self.url, reading_data(self.indicator, value="900"))
+        before = self.state()
+        response = self.client.post(self.url, loaded | {"value": "921"}, headers={"HX-Request": "true"})
+        assert "sudah diubah orang lain" in response.text
+        assert 'value="921"' in response.text
+        assert self.state() == before
+
+    def test_adding_a_reading_costs_a_fixed_number_of_queries(self):
+        with self.assertNumQueries(15):
+            self.client.post(self.url, reading_data(self.indicator), headers={"HX-Request": "true"})
+
+
+class SourceEditTests(EditorTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(make_editor())
+        self.url = reverse("promises:source_add")
+
+    def test_a_new_source_is_stored_with_its_url_normalised(self):
+        self.client.post(self.url, source_data())
+        assert Source.objects.filter(url="https://kupang.example/berita-baru").exists()
+
+    def test_an_existing_url_points_to_the_existing_source(self):
+        self.client.post(self.url, source_data())
+        before = Source.objects.count()
+        response = self.client.post(
+            self.url, source_data(url="HTTPS://KUPANG.example/berita-baru/"), headers={"HX-Request": "true"}
+        )
+        assert Source.objects.count() == before
+        assert "sudah ada" in response.text
+
+    def test_a_non_http_url_is_refused(self):
+        before = Source.objects.count()
+        for url in ["javascript:alert(1)", "ftp://kupang.example/a", "data:text/html,hi"]:
+            response = self.client.post(self.url, source_data(url=url), headers={"HX-Request": "true"})
+            assert response.status_code == 200
+            assert "errorlist" in response.text or "error" in response.text
+        assert Source.objects.count() == before
+
+
+class VisibilityTests(EditorTestCase):
+    def test_anonymous_visitors_see_no_edit_control(self):
+        for url in [self.promise.get_absolute_url(), self.indicator.get_absolute_url(), reverse("promises:sources")]:
+            text = self.client.get(url).text
+            for control in ["Ubah status", "Tambah angka", "Tambah sumber", "hx-post", "csrfmiddlewaretoken"]:
+                assert control not in text, (url, control)
+
+    def test_editors_see_the_edit_controls_with_the_csrf_token_for_htmx(self):
+        self.client.force_login(make_editor())
+        text = self.client.get(self.promise.get_absolute_url()).text
+        assert "Ubah status" in text
+        assert 'hx-headers=\'{"X-CSRFToken": "' in text
+
+
+class CsrfTests(EditorTestCase):
+    def test_a_post_without_the_csrf_token_is_refused(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(make_editor())
+        before = self.state()
+        for url, data in self.endpoints():
+            assert client.post(url, data).status_code == 403, url
+        assert self.state() == before
+
+
+class LoginThrottleTests(TestCase):
+    def test_five_wrong_passwords_lock_that_username_from_that_ip_but_not_others(self):
+        make_user("editor")
+        make_user("lainnya")
+        for _ in range(5):
+            self.client.post(reverse("login"), {"username": "editor", "password": "salah"})
+        locked = self.client.post(reverse("login"), {"username": "editor", "password": "kata-sandi-uji"})
+        assert locked.status_code == 429
+        assert "15 menit" in locked.text
+        other = self.client.post(reverse("login"), {"username": "lainnya", "password": "kata-sandi-uji"})
+        assert other.status_code == 302
+
+    def test_the_login_page_is_in_indonesian(self):
+        text = self.client.get(reverse("login")).text
+        assert "Masuk untuk editor" in text
+        assert "Sandi" in text
+
+
+class RaceTests(TransactionTestCase):
+    """Two editors save the same promise from the same version at the same moment."""
+
+    def test_exactly_one_of_two_concurrent_saves_wins(self):
+        from promises import services
+
+        promise = make_promise()
+        sources = [make_source(), make_source()]
+        barrier = threading.Barrier(2)
+        results = []
+
+        def save(i):
+            try:
+                barrier.wait()
+                services.change_status(
+                    Promise.objects.get(pk=promise.pk),
+                    expected_version=1,
+                    status="dalam_proses",
+                    verification="dikonfirmasi_media",
+                    reason=f"editor {i}",
+                    sources=[sources[i]],
+                )
+                results.append("won")
+            except services.StaleVersion:
+                results.append("conflict")
+            finally:
+                connection.close()
+
+        if connection.vendor == "sqlite":
+            # SQLite's in-memory test database is per-connection: the two saves run one after the other
+            barrier = threading.Barrier(1)
+            save(0)
+            save(1)
+        else:
+            threads = [threading.Thread(target=save, args=(i,)) for i in (0, 1)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert sorted(results) == ["conflict", "won"]
+        promise.refresh_from_db()
+        assert promise.version == 2
+        assert StatusChange.objects.filter(promise=promise).count() == 1
