@@ -109,3 +109,45 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(kupang, brows
                 failures.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}")
     context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_an_editor_changes_a_status_with_a_new_source_without_a_reload(kupang, browser):
+    from .helpers import make_editor
+
+    make_editor("redaktur")
+    promise = Promise.objects.filter(status="belum_dinilai").order_by("code").first()
+    url = kupang + promise.get_absolute_url()
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(kupang + "/masuk/?next=" + promise.get_absolute_url())
+    page.get_by_label("Nama pengguna").fill("redaktur")
+    page.get_by_label("Sandi").fill("kata-sandi-uji")
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(url)
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.samePage = true")
+
+    page.get_by_text("Ubah status").click()
+    page.get_by_label("Status baru").select_option("dalam_proses")
+    page.get_by_label("Verifikasi").select_option("dikonfirmasi_media")
+    page.get_by_label("Alasan").fill("Program sudah berjalan menurut liputan baru.")
+    page.get_by_label("URL sumber baru").fill("https://kupang.example/liputan-baru")
+    page.get_by_label("Media / penerbit").fill("Media Uji Kupang")
+    page.get_by_label("Judul artikel").fill("Program berjalan")
+    page.get_by_label("Tanggal terbit").fill("2025-09-10")
+    page.get_by_role("button", name="Simpan status").click()
+
+    expect(page.locator("#status-blok .badge").first).to_contain_text("Dalam proses")
+    expect(page.locator("#riwayat")).to_contain_text("Program sudah berjalan menurut liputan baru.")
+    expect(page.locator("#riwayat")).to_contain_text("Media Uji Kupang")
+    assert page.evaluate("window.samePage") is True, "the page reloaded"
+    context.close()
+
+    anonymous = browser.new_context()
+    page = anonymous.new_page()
+    page.goto(url)
+    expect(page.locator("#status-blok .badge").first).to_contain_text("Dalam proses")
+    assert page.get_by_text("Ubah status").count() == 0
+    assert page.locator("form[method=post]").count() == 0
+    anonymous.close()

@@ -127,3 +127,14 @@ class IndonesianFormatTests(TestCase):
         indicator = make_indicator()
         make_reading(indicator)
         assert "14 Agustus 2025" in self.client.get(indicator.get_absolute_url()).text
+
+
+class ConditionalGetTests(TestCase):
+    def test_a_repeat_visit_with_the_etag_gets_304_until_something_changes(self):
+        grow(1)
+        url = reverse("promises:home")
+        first = self.client.get(url)
+        etag = first["ETag"]
+        assert self.client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        rate(make_promise(title="Janji yang baru dinilai"))
+        assert self.client.get(url, headers={"If-None-Match": etag}).status_code == 200

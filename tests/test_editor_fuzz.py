@@ -1,0 +1,79 @@
+"""Random form data thrown at every write endpoint never gives a 500 and never changes anything when invalid."""
+
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from promises.models import Indicator, Promise, PromiseSource, Reading, Source, StatusChange
+
+from .helpers import make_editor, make_indicator, make_promise, make_reading, make_source
+
+text = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(["", " ", "<script>alert(1)</script>", "javascript:alert(1)", "x" * 3000, "-1", "1e309", "NaN"]),
+)
+dates = st.one_of(st.dates().map(str), text)
+numbers = st.one_of(st.decimals(allow_nan=True, allow_infinity=True).map(str), st.integers().map(str), text)
+
+
+def state():
+    return (
+        list(Promise.objects.values_list("status", "verification", "version")),
+        StatusChange.objects.count(),
+        list(Reading.objects.values_list("value", "as_of")),
+        Source.objects.count(),
+        list(Indicator.objects.values_list("version", flat=True)),
+    )
+
+
+class WriteEndpointFuzzTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.promise = make_promise()
+        PromiseSource.objects.create(promise=cls.promise, source=make_source())
+        cls.indicator = make_indicator(promise=cls.promise)
+        make_reading(cls.indicator)
+        cls.editor = make_editor()
+
+    def assert_safe(self, url, data):
+        self.client.force_login(self.editor)
+        before = state()
+        response = self.client.post(url, data, headers={"HX-Request": "true"})
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 200 and ("errorlist" in response.text or 'class="errors"' in response.text):
+            assert state() == before
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        status=st.one_of(st.sampled_from(Promise.Status.values), text),
+        verification=st.one_of(st.sampled_from(["", *Promise.Verification.values]), text),
+        reason=text,
+        version=st.one_of(st.integers().map(str), text),
+        new_url=st.one_of(st.just(""), text, st.from_regex(r"https?://[a-z]{1,8}\.example/[a-z]{0,8}", fullmatch=True)),
+        new_published=dates,
+    )
+    def test_the_status_form_never_fails_on_random_input(self, **data):
+        self.assert_safe(
+            reverse("promises:promise_status", args=[self.promise.pk]), data | {"new_outlet": "A", "new_headline": "B"}
+        )
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        value=numbers,
+        value_max=st.one_of(st.just(""), numbers),
+        as_of=dates,
+        counts=st.one_of(st.sampled_from(Reading.Counts.values), text),
+        said_by=st.one_of(st.sampled_from(Reading.SaidBy.values), text),
+        unit=text,
+        version=st.one_of(st.integers().map(str), text),
+        note=text,
+    )
+    def test_the_reading_form_never_fails_on_random_input(self, **data):
+        source = self.indicator.readings.first().source_id
+        self.assert_safe(reverse("promises:indicator_reading", args=[self.indicator.slug]), data | {"source": source})
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(url=text, outlet=text, headline=text, published=dates, published_note=text, kind=text)
+    def test_the_source_form_never_fails_on_random_input(self, **data):
+        self.assert_safe(reverse("promises:source_add"), data)
