@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import editor, public
+from . import feeds
+from .views import data, editor, public
 
 app_name = "promises"
 
@@ -15,4 +16,9 @@ urlpatterns = [
     path("janji/<int:pk>/status/", editor.promise_status, name="promise_status"),
     path("indikator/<slug:slug>/angka/", editor.indicator_reading, name="indicator_reading"),
     path("sumber/tambah/", editor.source_add, name="source_add"),
+    path("data/", data.index, name="data"),
+    path("data/<slug:table>.<slug:fmt>", data.download, name="download"),
+    path("perubahan/feed/", feeds.ChangesFeed(), name="changes_feed"),
+    path("janji/<int:pk>-<slug:slug>/feed/", feeds.PromiseChangesFeed(), name="detail_feed"),
+    path("indikator/<slug:slug>/feed/", feeds.IndicatorReadingsFeed(), name="indicator_feed"),
 ]

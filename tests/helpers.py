@@ -119,3 +119,33 @@ def make_admin_user(username="pengelola"):
     user = make_user(username, staff=True)
     user.groups.add(Group.objects.get(name="Admin"))
     return user
+
+
+def make_claim(promises=(), **overrides):
+    """A government claim ("22 dari 72 ditepati") presenting `promises` as achievements."""
+    from promises.models import Claim
+
+    n = next(_seq)
+    administration = Administration.objects.filter(is_default=True).first() or make_administration()
+    values = {
+        "administration": administration,
+        "key": f"klaim-{n}",
+        "title": f"{n} dari 72 janji ditepati",
+        "kept": 22,
+        "total": 72,
+        "percent": Decimal("30.5"),
+        "date": date(2025, 8, 14),
+        "said_by": Reading.SaidBy.WALI_KOTA,
+    }
+    if "source" not in overrides:
+        overrides["source"] = make_source()
+    claim = Claim.objects.create(**(values | overrides))
+    for promise in promises:
+        claim.items.create(promise=promise, note="disebut dalam klaim")
+    return claim
+
+
+def streamed(response) -> list[str]:
+    """The chunks of a streaming response, read the way a server sends them."""
+    assert response.streaming, "expected a streaming response"
+    return [chunk.decode() for chunk in response.streaming_content]

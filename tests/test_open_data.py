@@ -1,0 +1,209 @@
+"""Open data at /data/: every file in CSV and JSON, documented, streamed, at a fixed number of queries."""
+
+import csv
+import io
+import json
+from datetime import datetime
+from decimal import Decimal
+from unittest import mock
+
+from django.http import StreamingHttpResponse
+from django.test import TestCase
+from django.urls import reverse
+
+from promises.models import Indicator, Promise
+from promises.views import data
+
+from .helpers import grow, make_claim, make_indicator, make_promise, make_reading, make_source, rate, streamed
+
+# Queries per download: the promises file looks up the default administration first.
+PINNED = {"promises": 2, "indicators": 1, "readings": 1, "sources": 1, "changes": 1, "claims": 1}
+
+
+def url(table: str, fmt: str) -> str:
+    return reverse("promises:download", kwargs={"table": table, "fmt": fmt})
+
+
+def read_csv(text: str) -> tuple[list[str], list[dict]]:
+    """The comment lines and the rows of a downloaded CSV."""
+    lines = text.splitlines(keepends=True)
+    comments = [line.strip() for line in lines if line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("".join(line for line in lines if not line.startswith("#")))))
+    return comments, rows
+
+
+class DownloadTests(TestCase):
+    def setUp(self):
+        grow(2)
+        make_claim(promises=Promise.objects.all()[:2])
+
+    def download(self, table: str, fmt: str, **params) -> str:
+        response = self.client.get(url(table, fmt), params)
+        assert response.status_code == 200, (table, fmt)
+        return "".join(streamed(response))
+
+    def test_every_file_states_its_licence_and_when_it_was_generated(self):
+        for table in data.TABLES.values():
+            comments, rows = read_csv(self.download(table.name, "csv"))
+            assert any("CC BY 4.0" in line for line in comments), table.name
+            generated = next(line for line in comments if line.startswith("# generated_at: "))
+            assert datetime.fromisoformat(generated.removeprefix("# generated_at: ")).utcoffset() is not None
+            assert list(rows[0]) == [column.key for column in table.columns], table.name
+
+            document = json.loads(self.download(table.name, "json"))
+            assert document["license"]["name"] == "CC BY 4.0"
+            assert datetime.fromisoformat(document["generated_at"]).utcoffset() is not None
+            assert [column["key"] for column in document["columns"]] == list(rows[0])
+            assert all(column["description"] for column in document["columns"])
+            assert len(document["rows"]) == len(rows) > 0, table.name
+            assert list(document["rows"][0]) == list(rows[0])
+
+    def test_csv_and_json_say_the_same_thing(self):
+        _, rows = read_csv(self.download("readings", "csv"))
+        document = json.loads(self.download("readings", "json"))
+        assert [row["id"] for row in rows] == [str(row["id"]) for row in document["rows"]]
+
+    def test_numbers_are_numbers_and_dates_are_iso(self):
+        indicator = make_indicator(slug="tempat-sampah", unit="unit")
+        make_reading(indicator, value=Decimal(1347))
+        make_reading(indicator, value=Decimal("2.5"), value_max=Decimal(3))
+        rows = [
+            row for row in json.loads(self.download("readings", "json"))["rows"] if row["indicator"] == "tempat-sampah"
+        ]
+        assert [(row["value"], row["value_max"]) for row in rows] == [(1347, None), (2.5, 3)]
+        assert rows[0]["as_of"] == "2025-08-14"
+        assert rows[0]["recorded_at"].endswith("+08:00")  # WITA
+        _, csv_rows = read_csv(self.download("readings", "csv"))
+        assert [row["value"] for row in csv_rows if row["indicator"] == "tempat-sampah"] == ["1347", "2.5"]
+
+        claim = json.loads(self.download("claims", "json"))["rows"][0]
+        assert (claim["kept"], claim["total"], claim["percent"], claim["date"]) == (22, 72, 30.5, "2025-08-14")
+
+    def test_lists_are_arrays_in_json_and_space_separated_in_csv(self):
+        promise = make_promise(code="CP-9")
+        other = make_promise(code="CP-10")
+        source = make_source(url="https://berita.example/dua-janji")
+        promise.source_links.create(source=source)
+        other.source_links.create(source=source)
+        row = next(r for r in json.loads(self.download("sources", "json"))["rows"] if r["url"] == source.url)
+        assert row["promise_codes"] == ["CP-10", "CP-9"]
+        _, rows = read_csv(self.download("sources", "csv"))
+        assert next(r for r in rows if r["url"] == source.url)["promise_codes"] == "CP-10 CP-9"
+
+    def test_a_promise_row_has_its_status_sector_origin_and_last_change(self):
+        promise = make_promise(code="CP-77", title="Janji yang dinilai")
+        change = rate(promise)
+        _, rows = read_csv(self.download("promises", "csv"))
+        row = next(r for r in rows if r["code"] == "CP-77")
+        assert row["status"] == "dalam_proses"
+        assert row["verification"] == "dikonfirmasi_media"
+        assert row["sector"] == promise.sector.slug
+        assert row["origin"] == "kampanye"
+        assert datetime.fromisoformat(row["last_change"]) == change.created_at.replace(microsecond=0)
+
+    def test_the_promises_download_honours_the_list_filters(self):
+        rated = make_promise(code="CP-50", title="Tempat sampah untuk setiap RT")
+        rate(rated)
+        make_promise(code="CP-51", title="Dana Pengaman untuk pasien")
+        _, rows = read_csv(self.download("promises", "csv", q="sampah", status="dalam_proses"))
+        assert [row["code"] for row in rows] == ["CP-50"]
+        _, rows = read_csv(self.download("promises", "csv", bidang=rated.sector.slug))
+        assert [row["code"] for row in rows] == ["CP-50"]
+
+    def test_the_list_page_links_to_the_download_of_its_current_filter(self):
+        response = self.client.get(reverse("promises:list"), {"status": "dalam_proses", "halaman": "1"})
+        assert f'href="{url("promises", "csv")}?status=dalam_proses"' in response.text
+        response = self.client.get(reverse("promises:list"), {"q": "x"}, headers={"HX-Request": "true"})
+        assert f'href="{url("promises", "csv")}?q=x"' in response.text
+
+    def test_an_unknown_file_is_not_found(self):
+        assert self.client.get(url("users", "csv")).status_code == 404
+        assert self.client.get(url("promises", "xlsx")).status_code == 404
+
+    def test_downloads_set_no_cookie_and_only_answer_get(self):
+        response = self.client.get(url("promises", "csv"))
+        assert not response.cookies
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        assert self.client.post(url("promises", "csv")).status_code == 405
+
+
+class StreamingTests(TestCase):
+    def test_downloads_stream_and_their_rows_are_read_only_while_the_body_is_iterated(self):
+        grow(3)
+        for table in data.TABLES:
+            for fmt in data.FORMATS:
+                with self.assertNumQueries(1 if table == "promises" else 0):
+                    response = self.client.get(url(table, fmt))
+                assert isinstance(response, StreamingHttpResponse), (table, fmt)
+                assert not hasattr(response, "content")
+                with self.assertNumQueries(1):
+                    body = "".join(streamed(response))
+                assert body, (table, fmt)
+
+    def test_a_large_table_is_sent_in_many_small_chunks(self):
+        grow(10)  # 30 readings
+        with mock.patch.object(data, "CHUNK_ROWS", 5):
+            chunks = streamed(self.client.get(url("readings", "csv")))
+            json_chunks = streamed(self.client.get(url("readings", "json")))
+        assert len(chunks) >= 6
+        assert max(len(chunk) for chunk in chunks) < len("".join(chunks)) / 3
+        assert len(json.loads("".join(json_chunks))["rows"]) == 30
+
+
+class QueryCountTests(TestCase):
+    def counts(self) -> dict[str, int]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        counts = {}
+        for table in data.TABLES:
+            for fmt in data.FORMATS:
+                with CaptureQueriesContext(connection) as ctx:
+                    "".join(streamed(self.client.get(url(table, fmt))))
+                counts[f"{table}.{fmt}"] = len(ctx.captured_queries)
+        return counts
+
+    def test_each_download_costs_a_fixed_number_of_queries(self):
+        grow(2)
+        make_claim(promises=Promise.objects.all())
+        for table, pinned in PINNED.items():
+            for fmt in data.FORMATS:
+                with self.assertNumQueries(pinned):
+                    "".join(streamed(self.client.get(url(table, fmt))))
+
+    def test_ten_times_the_data_costs_the_same_queries(self):
+        grow(2)
+        make_claim(promises=Promise.objects.all())
+        before = self.counts()
+        grow(20)
+        make_claim(promises=Promise.objects.all())
+        after = self.counts()
+        assert before == after
+        assert Indicator.objects.count() == 22
+
+    def test_a_sector_filter_adds_one_query_for_the_sector(self):
+        grow(2)
+        sector = Promise.objects.first().sector
+        with self.assertNumQueries(3):
+            "".join(streamed(self.client.get(url("promises", "csv"), {"bidang": sector.slug})))
+
+
+class DataPageTests(TestCase):
+    def test_the_page_lists_every_file_and_explains_every_column(self):
+        grow(1)
+        response = self.client.get(reverse("promises:data"))
+        assert response.status_code == 200
+        for table in data.TABLES.values():
+            for fmt in data.FORMATS:
+                assert f'href="{url(table.name, fmt)}"' in response.text
+            for column in table.columns:
+                assert f"<code>{column.key}</code>" in response.text, column.key
+        assert "CC BY 4.0" in response.text
+        assert "dalam_proses" in response.text  # the values of a status column are listed
+        assert reverse("promises:changes_feed") in response.text
+
+    def test_every_page_links_to_the_data_page(self):
+        grow(1)
+        response = self.client.get(reverse("promises:home"))
+        assert f'href="{reverse("promises:data")}"' in response.text
