@@ -45,7 +45,7 @@ class PublicPagesTests(TestCase):
         assert before == after
 
     def test_home_page_query_count_is_pinned(self):
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(reverse("promises:home"))
 
     def test_promise_page_query_count_is_pinned(self):
@@ -127,6 +127,26 @@ class IndonesianFormatTests(TestCase):
         indicator = make_indicator()
         make_reading(indicator)
         assert "14 Agustus 2025" in self.client.get(indicator.get_absolute_url()).text
+
+
+class DocumentedCountTests(TestCase):
+    def test_only_campaign_promises_count_toward_the_declared_72_until_the_list_has_numbers(self):
+        make_promise(origin="kampanye")
+        make_promise(origin="kampanye")
+        make_promise(origin="jabatan")
+        text = self.client.get(reverse("promises:home")).text
+        assert "2 dari 72 janji sudah terdokumentasi" in text
+        assert "Ditambah 1 janji dalam jabatan" in text
+
+
+class EnglishTests(TestCase):
+    def test_english_is_a_translation_at_en_with_a_switch_back(self):
+        promise = make_promise()
+        text = self.client.get("/en" + reverse("promises:list")).text
+        assert 'lang="en"' in text
+        assert "Not yet rated" in text
+        assert f'href="{reverse("promises:list")}"' in text  # the switch back to Indonesian
+        assert promise.title in text
 
 
 class ConditionalGetTests(TestCase):

@@ -78,6 +78,21 @@ class PromiseQuerySet(models.QuerySet):
             sector["total"] += row["n"]
         return sorted(sectors.values(), key=lambda s: (s["order"], s["name"]))
 
+    def documentation_counts(self) -> dict[str, int]:
+        """How many of the declared promises are documented (one query).
+
+        Before the official list is loaded, only campaign promises count toward "N dari 72": pledges made in
+        office may or may not be among the 72, so they are shown apart. Once promises carry official
+        numbers, the numbered ones are what count.
+        """
+        counts = self.aggregate(
+            numbered=models.Count("pk", filter=Q(number__isnull=False)),
+            campaign=models.Count("pk", filter=Q(origin="kampanye")),
+            office=models.Count("pk", filter=Q(origin="jabatan", number__isnull=True)),
+        )
+        counts["documented"] = counts["numbered"] or counts["campaign"]
+        return counts
+
     def with_related(self):
         """What every promise row shows: sector and administration in the same query."""
         return self.select_related("sector", "administration")

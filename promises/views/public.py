@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "claim": Claim.objects.filter(administration=administration).latest_first().first(),
             "statuses": Promise.Status.choices,
             "status_counts": status_counts,
-            "documented": sum(status_counts.values()),
+            "documentation": promises.documentation_counts(),
             "sectors": promises.sector_status_counts(),
             "indicators": Indicator.objects.filter(promise__administration=administration).with_readings(),
             "changes": StatusChange.objects.filter(promise__administration=administration).for_log()[:8],
