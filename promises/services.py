@@ -59,7 +59,7 @@ def change_status(
     if status == Promise.Status.BELUM_DINILAI:
         verification = ""
 
-    previous = Promise.objects.filter(pk=promise.pk).values_list("status", flat=True).first()
+    previous = Promise.objects.values_list("status", flat=True).get(pk=promise.pk)
     now = timezone.now()
     updated = Promise.objects.filter(pk=promise.pk, version=expected_version).update(
         status=status,

@@ -19,6 +19,15 @@ def _test_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(autouse=True)
+def _indonesian_first():
+    # A request to /en/ leaves English active in the thread; every test starts in Indonesian.
+    from django.utils import translation
+
+    with translation.override("id"):
+        yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):

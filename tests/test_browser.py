@@ -31,7 +31,7 @@ def kupang(live_server):
 
 def page_urls(base: str) -> dict[str, str]:
     promise = Promise.objects.exclude(indicators=None).order_by("code").first()
-    indicator = Indicator.objects.get(promise__code="PG-4")
+    indicator = Indicator.objects.get(slug="tempat-sampah-rt")
     return {
         "beranda": base + "/",
         "janji": base + "/janji/",

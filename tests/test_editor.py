@@ -208,7 +208,7 @@ class StatusEditTests(EditorTestCase):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
-        with self.assertNumQueries(26):
+        with self.assertNumQueries(37):
             self.client.post(self.url, status_data(self.promise), headers={"HX-Request": "true"})
 
 
@@ -258,7 +258,7 @@ class ReadingEditTests(EditorTestCase):
         assert self.state() == before
 
     def test_adding_a_reading_costs_a_fixed_number_of_queries(self):
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(20):
             self.client.post(self.url, reading_data(self.indicator), headers={"HX-Request": "true"})
 
 

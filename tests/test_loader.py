@@ -116,7 +116,7 @@ class LoaderTests(TestCase):
             assert word in names, word
 
     def test_the_conflicting_bin_figures_of_august_2025_are_all_there(self):
-        bins = Indicator.objects.with_readings().get(promise__code="PG-4")
+        bins = Indicator.objects.with_readings().get(slug="tempat-sampah-rt")
         august = {int(r.value) for r in bins.ledger() if r.as_of.year == 2025 and r.as_of.month == 8}
         assert {900, 921, 1300, 1347} <= august
         assert bins.conflicts(), "the bins ledger must show sources disagreeing"

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .indicator import Reading
+from .indicator import Precision, Reading, date_label
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -22,6 +22,7 @@ class Claim(models.Model):
     total = models.PositiveIntegerField(_("dari total"), null=True, blank=True)
     percent = models.DecimalField(_("persen (klaim)"), max_digits=5, decimal_places=2, null=True, blank=True)
     date = models.DateField(_("tanggal"))
+    date_precision = models.CharField(_("ketelitian tanggal"), max_length=5, choices=Precision, default=Precision.DAY)
     said_by = models.CharField(_("disampaikan oleh"), max_length=20, choices=Reading.SaidBy)
     said_by_name = models.CharField(_("nama / jabatan"), max_length=200, blank=True)
     where = models.CharField(_("kesempatan"), max_length=300, blank=True)
@@ -47,6 +48,10 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def date_label(self) -> str:
+        return date_label(self.date, self.date_precision)
 
 
 class ClaimItem(models.Model):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .promise import Verification
@@ -59,6 +60,17 @@ class Qualifier(models.TextChoices):
     LEBIH_DARI = "lebih_dari", _("lebih dari")
     SEKITAR = "sekitar", _("sekitar")
     KURANG_DARI = "kurang_dari", _("kurang dari")
+
+
+class Precision(models.TextChoices):
+    """How much of a date the source gives: "April 2025" is stored as 1 April 2025 with month precision."""
+
+    DAY = "day", _("tanggal")
+    MONTH = "month", _("bulan")
+
+
+def date_label(value, precision: str) -> str:
+    return date_format(value, "F Y" if precision == Precision.MONTH else "j F Y")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -176,6 +188,7 @@ class Reading(models.Model):
     qualifier = models.CharField(_("keterangan nilai"), max_length=20, choices=Qualifier, blank=True, default="")
     unit = models.CharField(_("satuan"), max_length=30)
     as_of = models.DateField(_("per tanggal"))
+    as_of_precision = models.CharField(_("ketelitian tanggal"), max_length=5, choices=Precision, default=Precision.DAY)
     counts = models.CharField(_("yang dihitung"), max_length=20, choices=Counts)
     said_by = models.CharField(_("disampaikan oleh"), max_length=20, choices=SaidBy)
     said_by_name = models.CharField(_("nama / jabatan"), max_length=200, blank=True)
@@ -222,6 +235,10 @@ class Reading(models.Model):
             errors["value_max"] = _("Nilai maksimum harus lebih besar dari nilai.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def as_of_label(self) -> str:
+        return date_label(self.as_of, self.as_of_precision)
 
     @property
     def is_government_claim(self) -> bool:

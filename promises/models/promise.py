@@ -179,7 +179,7 @@ class Promise(models.Model):
     objects = PromiseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["administration", "number", "code"]
+        ordering = ["administration_id", "number", "code"]
         verbose_name = _("janji")
         verbose_name_plural = _("janji")
         constraints = [

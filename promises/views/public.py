@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from .. import charts
+from ..cache import cached_page
 from ..context_processors import Editing
 from ..forms import PromiseFilterForm, ReadingForm, SourceForm, StatusChangeForm
 from ..models import Administration, Claim, Indicator, Promise, Source, StatusChange
@@ -22,6 +23,7 @@ def _administration() -> Administration:
 
 
 @require_GET
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     administration = _administration()
     promises = Promise.objects.filter(administration=administration)
@@ -43,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 @vary_on_headers("HX-Request")
 def promise_list(request: HttpRequest) -> HttpResponse:
     administration = _administration()
@@ -64,6 +67,7 @@ def promise_context(promise: Promise, editing: Editing) -> dict:
 
 
 @require_GET
+@cached_page
 def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.for_detail(), pk=pk)
     if slug != promise.slug:
@@ -83,12 +87,14 @@ def indicator_context(indicator: Indicator, editing: Editing) -> dict:
 
 
 @require_GET
+@cached_page
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.with_readings(), slug=slug)
     return render(request, "promises/indicator_detail.html", indicator_context(indicator, Editing(request)))
 
 
 @require_GET
+@cached_page
 def source_list(request: HttpRequest) -> HttpResponse:
     context = {"sources": Source.objects.for_list()}
     if Editing(request).source:
@@ -97,12 +103,14 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def change_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(StatusChange.objects.for_log(), 50).get_page(request.GET.get("halaman"))
     return render(request, "promises/change_list.html", {"page": page})
 
 
 @require_GET
+@cached_page
 def methodology(request: HttpRequest) -> HttpResponse:
     return render(
         request, "promises/methodology.html", {"statuses": Promise.Status, "verifications": Promise.Verification}

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from promises import services
+from promises import cache, services
 from promises.models import (
     Administration,
     Claim,
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             return
         data = json.loads(Path(file).read_text(encoding="utf-8"))
         self.changed = 0
-        with transaction.atomic():
+        with transaction.atomic(), cache.batch():
             Loader(self).load(data)
         if verbosity:
             counts = ", ".join(
@@ -235,6 +235,7 @@ class Loader:
                 },
                 {
                     "value_max": decimal_or_none(reading.get("value_max")),
+                    "as_of_precision": reading.get("as_of_precision", "day"),
                     "qualifier": reading.get("qualifier", ""),
                     "said_by": said_by,
                     "said_by_name": reading.get("said_by_name", ""),
@@ -254,6 +255,7 @@ class Loader:
                 "total": item.get("total"),
                 "percent": decimal_or_none(item.get("percent")),
                 "date": item["date"],
+                "date_precision": item.get("date_precision", "day"),
                 "said_by": item["said_by"],
                 "said_by_name": item.get("said_by_name", ""),
                 "where": item.get("where", ""),

@@ -1,0 +1,106 @@
+"""A whole-page cache for anonymous readers that is never stale.
+
+Every write to the tracker's tables sets a new random *data version* in the shared cache; a cached page
+is stored with the version it was rendered at and served only while that version is still current. The
+version and the page are read together (one `get_many`, one query with the database cache), so a hit costs
+one query however large the data.
+
+Why it cannot serve stale data: the version is set again after the write commits (and, with the database
+cache, also inside the writer's transaction, so it becomes visible exactly at commit). A reader reads the
+version before it reads any data; if it rendered old data under an old version, that version is already
+obsolete. With several app processes the cache is shared (database cache by default; Redis when
+configured), so an edit made through one process is seen by all on the next request.
+"""
+
+import hashlib
+import threading
+import uuid
+from contextlib import contextmanager
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+VERSION_KEY = "pjk:data-version"
+PAGE_TIMEOUT = 24 * 60 * 60
+KEPT_HEADERS = ("Content-Type", "Vary", "Link")
+
+_batch = threading.local()
+
+
+def bump() -> None:
+    """Invalidate every cached page: now (inside the writer's transaction) and again after commit.
+
+    The after-commit bump is queued once per transaction; the immediate one runs on every write, so a page
+    rendered between two writes of one transaction is not reused after the second.
+    """
+    if getattr(_batch, "depth", 0):
+        _batch.dirty = True
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _set_new_version()
+        return
+    _set_new_version()
+    if not any(func is _set_new_version for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_set_new_version)
+
+
+def _set_new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+@contextmanager
+def batch():
+    """Many writes, one invalidation at the end (the data loader, imports)."""
+    _batch.depth = getattr(_batch, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _batch.depth -= 1
+        if not _batch.depth and getattr(_batch, "dirty", False):
+            _batch.dirty = False
+            bump()
+
+
+def _page_key(request: HttpRequest) -> str:
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        get_language() or "",
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-History-Restore-Request", ""),
+    ]
+    return "pjk:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached_page(view):
+    """Serve anonymous GETs from the cache while the data version has not changed."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+            version = cache.get(VERSION_KEY)
+        hit = found.get(key)
+        if hit and hit[0] == version:
+            response = HttpResponse(hit[1])
+            for header, value in hit[2]:
+                response[header] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
+            cache.set(key, (version, response.content, headers), PAGE_TIMEOUT)
+        return response
+
+    return wrapper
