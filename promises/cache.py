@@ -16,7 +16,8 @@ import hashlib
 import threading
 import uuid
 from contextlib import contextmanager
-from functools import wraps
+from functools import lru_cache, wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 VERSION_KEY = "pjk:data-version"
+ROOT = Path(__file__).resolve().parent.parent
 PAGE_TIMEOUT = 24 * 60 * 60
 KEPT_HEADERS = ("Content-Type", "Vary", "Link")
 
@@ -66,8 +68,20 @@ def batch():
             bump()
 
 
+@lru_cache(maxsize=1)
+def build_id() -> str:
+    """A fingerprint of the code and templates, so a deploy never serves pages rendered by the old code."""
+    digest = hashlib.sha256()
+    for folder in ("promises", "templates", "static", "kupang", "locale"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".mo"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _page_key(request: HttpRequest) -> str:
     parts = [
+        build_id(),
         request.scheme,
         request.get_host(),
         request.get_full_path(),
@@ -83,7 +97,8 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # DEBUG: templates change under a running server; never cache there.
+        if settings.DEBUG or request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         key = _page_key(request)
         found = cache.get_many([VERSION_KEY, key])

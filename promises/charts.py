@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, PAD = 600, 220, 36
+WIDTH, HEIGHT, PAD = 360, 180, 24
 
 
 @dataclass
@@ -37,6 +37,7 @@ def chart(indicator) -> dict | None:
         "left": PAD,
         "right": WIDTH - PAD,
         "bottom": HEIGHT - PAD,
+        "top": top,
         "first": first,
         "last": last,
     }

@@ -46,12 +46,14 @@ def change_status(
     reason: str,
     sources: Iterable[Source],
     editor=None,
+    checked: bool = True,
 ) -> StatusChange:
     """Set a promise's status and append the history row, or change nothing.
 
     Refuses a stale version (StaleVersion), a missing reason, and a missing source for any status
     other than "Belum dinilai" (ValidationError). The version check is a conditional UPDATE, so of two
-    editors saving from the same version exactly one wins.
+    editors saving from the same version exactly one wins. `checked=False` (the data loader) records the
+    change without claiming the promise was checked today.
     """
     reason = (reason or "").strip()
     sources = list(sources)
@@ -64,7 +66,7 @@ def change_status(
     updated = Promise.objects.filter(pk=promise.pk, version=expected_version).update(
         status=status,
         verification=verification,
-        last_checked=timezone.localdate(now),
+        last_checked=timezone.localdate(now) if checked else F("last_checked"),
         version=F("version") + 1,
         updated_at=now,
     )

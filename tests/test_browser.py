@@ -20,7 +20,8 @@ SHOTS = ROOT / "screenshots"
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the groups and permissions made by migrations survive the flush between tests
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -89,9 +90,13 @@ def test_every_page_type_fits_the_screen_and_is_screenshotted(kupang, page: Page
     page.set_viewport_size(size)
     for name, url in page_urls(kupang).items():
         page.goto(url)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px"
         page.screenshot(path=SHOTS / f"{name}-{size_name}.png", full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        wide = page.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >"
+            " document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName + '.' + e.className)"
+        )
+        assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {size['width']}px: {wide}"
 
 
 def test_no_page_has_a_serious_or_critical_accessibility_violation(kupang, browser):

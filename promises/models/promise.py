@@ -76,6 +76,15 @@ class PromiseQuerySet(models.QuerySet):
             )
             sector["statuses"][row["status"]] += row["n"]
             sector["total"] += row["n"]
+        labels = dict(Status.choices)
+        for sector in sectors.values():
+            offset, sector["parts"] = 0, []
+            for status in Status.values:  # in the order of the scale, so the bars line up
+                if count := sector["statuses"][status]:
+                    sector["parts"].append(
+                        {"status": status, "label": labels[status], "count": count, "offset": offset}
+                    )
+                    offset += count
         return sorted(sectors.values(), key=lambda s: (s["order"], s["name"]))
 
     def documentation_counts(self) -> dict[str, int]:

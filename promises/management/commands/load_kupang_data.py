@@ -194,6 +194,7 @@ class Loader:
                 verification=item["verification"],
                 reason=item["status_reason"],
                 sources=[self.sources[key] for key in item["status_sources"]],
+                checked=False,
             )
             self.command.changed += 1
         return promise
