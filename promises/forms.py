@@ -1,14 +1,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Promise, Reading, Sector, Source, normalize_url
 from .services import validate_status_change
 
+# Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself).
+NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
 SORTS = {
-    "kode": ("number", "code"),
+    "kode": NATURAL_CODE,
     "judul": ("title",),
     "status": ("status", "code"),
     "terbaru": ("-updated_at", "code"),
