@@ -172,12 +172,21 @@ class PromiseAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            # Status, verification and version belong to the status-change service: never write them back.
-            obj.save(
-                update_fields=[f.name for f in Promise._meta.concrete_fields if f.editable and not f.primary_key]
-                + ["updated_at"]
-            )
+            # The same version-checked path as the public edit form; status, verification and version are
+            # never written back from the form.
+            fields = [name for name in form.changed_data if name in PromiseAdminForm.Meta.fields]
+            try:
+                obj = services.update_promise(
+                    obj,
+                    expected_version=form.cleaned_data["loaded_version"] or obj.version,
+                    values={name: form.cleaned_data[name] for name in fields},
+                    editor=request.user,
+                )
+            except services.StaleVersion as error:
+                messages.error(request, _("Tidak disimpan: %(error)s") % {"error": error})
+                return
         else:
+            obj.updated_by = request.user
             obj.save()
         new_status = form.cleaned_data.get("new_status")
         if not new_status:
@@ -185,7 +194,7 @@ class PromiseAdmin(admin.ModelAdmin):
         try:
             services.change_status(
                 obj,
-                expected_version=obj.version,
+                expected_version=Promise.objects.values_list("version", flat=True).get(pk=obj.pk),
                 status=new_status,
                 verification=form.cleaned_data.get("new_verification", ""),
                 reason=form.cleaned_data.get("change_reason", ""),

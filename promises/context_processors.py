@@ -37,8 +37,12 @@ class Editing:
         return self._has("promises.add_source")
 
     @cached_property
+    def text(self) -> bool:
+        return self._has("promises.change_promise")
+
+    @cached_property
     def any(self) -> bool:
-        return self.status or self.reading or self.source
+        return self.status or self.reading or self.source or self.text
 
 
 def editing(request: HttpRequest) -> dict:

@@ -234,3 +234,31 @@ class SourceForm(forms.ModelForm):
             self.instance.validate_unique(exclude=exclude)
         except ValidationError as error:
             self._update_errors(error)
+
+
+class PromiseTextForm(forms.ModelForm):
+    """An editor's change to a promise's own texts (never its status: that has its own form and history)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Promise
+        fields = ["title", "description", "success_criteria", "deadline", "deadline_note", "opd"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "success_criteria": forms.Textarea(attrs={"rows": 3}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["description"].max_length = 5000
+        self.fields["success_criteria"].max_length = 2000
+
+    def _post_clean(self):
+        # Validate the fields only: the instance is written by services.update_promise, version-checked.
+        pass
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -142,3 +142,18 @@ def add_reading(
     reading.save()
     indicator.refresh_from_db()
     return reading
+
+
+@transaction.atomic
+def update_promise(promise: Promise, *, expected_version: int, values: dict, editor) -> Promise:
+    """Change a promise's own texts, version-checked like a status change; records who and when."""
+    updated = Promise.objects.filter(pk=promise.pk, version=expected_version).update(version=F("version") + 1)
+    if not updated:
+        promise.refresh_from_db()
+        raise StaleVersion(promise)
+    for name, value in values.items():
+        setattr(promise, name, value)
+    promise.updated_by = editor
+    promise.save(update_fields=[*values, "updated_by", "updated_at"])
+    promise.refresh_from_db()
+    return promise

@@ -14,6 +14,7 @@ urlpatterns = [
     path("perubahan/", public.change_list, name="changes"),
     path("metodologi/", public.methodology, name="methodology"),
     path("janji/<int:pk>/status/", editor.promise_status, name="promise_status"),
+    path("janji/<int:pk>/teks/", editor.promise_text, name="promise_text"),
     path("indikator/<slug:slug>/angka/", editor.indicator_reading, name="indicator_reading"),
     path("sumber/tambah/", editor.source_add, name="source_add"),
     path("data/", data.index, name="data"),

@@ -41,6 +41,19 @@ def reading_data(indicator, **overrides):
     return data | overrides
 
 
+def text_data(promise, **overrides):
+    data = {
+        "version": promise.version,
+        "title": "Satu tempat sampah untuk setiap RT",
+        "description": "Uraian yang diperbaiki.",
+        "success_criteria": "Setiap RT menerima satu tempat sampah.",
+        "deadline": "",
+        "deadline_note": "",
+        "opd": "DLHK Kota Kupang",
+    }
+    return data | overrides
+
+
 def source_data(**overrides):
     data = {
         "url": "https://kupang.example/berita-baru?utm_source=wa",
@@ -63,7 +76,7 @@ class EditorTestCase(TestCase):
 
     def state(self):
         return (
-            list(Promise.objects.values_list("status", "version")),
+            list(Promise.objects.values_list("status", "version", "title", "opd")),
             StatusChange.objects.count(),
             Reading.objects.count(),
             Source.objects.count(),
@@ -71,10 +84,14 @@ class EditorTestCase(TestCase):
         )
 
     def endpoints(self):
+        """(url, form data read at the current version), for every write endpoint."""
+        promise = lambda: Promise.objects.get(pk=self.promise.pk)  # noqa: E731
+        indicator = lambda: Indicator.objects.get(pk=self.indicator.pk)  # noqa: E731
         return [
-            (reverse("promises:promise_status", args=[self.promise.pk]), status_data(self.promise)),
-            (reverse("promises:indicator_reading", args=[self.indicator.slug]), reading_data(self.indicator)),
-            (reverse("promises:source_add"), source_data()),
+            (reverse("promises:promise_status", args=[self.promise.pk]), lambda: status_data(promise())),
+            (reverse("promises:indicator_reading", args=[self.indicator.slug]), lambda: reading_data(indicator())),
+            (reverse("promises:source_add"), source_data),
+            (reverse("promises:promise_text", args=[self.promise.pk]), lambda: text_data(promise())),
         ]
 
 
@@ -82,6 +99,7 @@ class PermissionMatrixTests(EditorTestCase):
     def test_anonymous_writes_are_sent_to_login_and_change_nothing(self):
         before = self.state()
         for url, data in self.endpoints():
+            data = data()
             response = self.client.post(url, data)
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("login")), url
@@ -91,20 +109,24 @@ class PermissionMatrixTests(EditorTestCase):
         self.client.force_login(make_user("pembaca"))
         before = self.state()
         for url, data in self.endpoints():
+            data = data()
             assert self.client.post(url, data).status_code == 403, url
         assert self.state() == before
 
     def test_an_editor_may_use_every_write_endpoint(self):
         self.client.force_login(make_editor())
         for url, data in self.endpoints():
+            data = data()
             assert self.client.post(url, data).status_code == 302, url
         assert StatusChange.objects.count() == 1
         assert Reading.objects.count() == 2
         assert Source.objects.filter(outlet="Media Kupang").count() == 1
+        assert Promise.objects.get(pk=self.promise.pk).opd == "DLHK Kota Kupang"
 
     def test_an_admin_may_use_every_write_endpoint(self):
         self.client.force_login(make_admin_user())
         for url, data in self.endpoints():
+            data = data()
             assert self.client.post(url, data).status_code == 302, url
 
     def test_writes_only_accept_post(self):
@@ -262,6 +284,38 @@ class ReadingEditTests(EditorTestCase):
             self.client.post(self.url, reading_data(self.indicator), headers={"HX-Request": "true"})
 
 
+class PromiseTextEditTests(EditorTestCase):
+    def setUp(self):
+        super().setUp()
+        self.editor = make_editor()
+        self.client.force_login(self.editor)
+        self.url = reverse("promises:promise_text", args=[self.promise.pk])
+
+    def test_an_editor_changes_the_texts_and_who_and_when_are_recorded(self):
+        response = self.client.post(self.url, text_data(self.promise), headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        assert "DLHK Kota Kupang" in response.text
+        promise = Promise.objects.get(pk=self.promise.pk)
+        assert (promise.opd, promise.updated_by, promise.version) == ("DLHK Kota Kupang", self.editor, 2)
+        assert promise.status == "belum_dinilai"
+
+    def test_a_stale_text_form_is_refused_and_keeps_the_input(self):
+        loaded = text_data(self.promise)
+        self.client.post(self.url, text_data(self.promise, title="Judul dari editor pertama"))
+        before = self.state()
+        response = self.client.post(self.url, loaded | {"opd": "OPD dari editor kedua"}, headers={"HX-Request": "true"})
+        assert "sudah diubah orang lain" in response.text
+        assert "Judul dari editor pertama" in response.text
+        assert 'value="OPD dari editor kedua"' in response.text
+        assert self.state() == before
+
+    def test_an_empty_title_is_refused_and_changes_nothing(self):
+        before = self.state()
+        response = self.client.post(self.url, text_data(self.promise, title="  "), headers={"HX-Request": "true"})
+        assert "tidak boleh kosong" in response.text
+        assert self.state() == before
+
+
 class SourceEditTests(EditorTestCase):
     def setUp(self):
         super().setUp()
@@ -312,7 +366,7 @@ class CsrfTests(EditorTestCase):
         client.force_login(make_editor())
         before = self.state()
         for url, data in self.endpoints():
-            assert client.post(url, data).status_code == 403, url
+            assert client.post(url, data()).status_code == 403, url
         assert self.state() == before
 
 

@@ -19,7 +19,7 @@ numbers = st.one_of(st.decimals(allow_nan=True, allow_infinity=True).map(str), s
 
 def state():
     return (
-        list(Promise.objects.values_list("status", "verification", "version")),
+        list(Promise.objects.values_list("status", "verification", "version", "title", "opd")),
         StatusChange.objects.count(),
         list(Reading.objects.values_list("value", "as_of")),
         Source.objects.count(),
@@ -77,3 +77,16 @@ class WriteEndpointFuzzTests(TestCase):
     @given(url=text, outlet=text, headline=text, published=dates, published_note=text, kind=text)
     def test_the_source_form_never_fails_on_random_input(self, **data):
         self.assert_safe(reverse("promises:source_add"), data)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        title=text,
+        description=text,
+        success_criteria=text,
+        deadline=dates,
+        deadline_note=text,
+        opd=text,
+        version=st.one_of(st.integers().map(str), text),
+    )
+    def test_the_promise_text_form_never_fails_on_random_input(self, **data):
+        self.assert_safe(reverse("promises:promise_text", args=[self.promise.pk]), data)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..context_processors import Editing
-from ..forms import ReadingForm, SourceForm, StatusChangeForm
+from ..forms import PromiseTextForm, ReadingForm, SourceForm, StatusChangeForm
 from ..models import Indicator, Promise, Source, StatusChange
 from .public import indicator_context, promise_context
 
@@ -50,6 +50,36 @@ def promise_status(request: HttpRequest, pk: int) -> HttpResponse:
             form = None
     context = promise_context(get_object_or_404(Promise.objects.for_detail(), pk=pk), Editing(request))
     context |= {"conflict": conflict, "saved": form is None} | ({"status_form": form} if form else {})
+    template = "promises/promise_detail.html" + ("#article" if request.htmx else "")
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+@permission_required("promises.change_promise", raise_exception=True)
+def promise_text(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = get_object_or_404(Promise, pk=pk)
+    form = PromiseTextForm(request.POST, instance=promise)
+    if form.is_valid():
+        try:
+            services.update_promise(
+                promise, expected_version=form.cleaned_data["version"], values=form.values(), editor=request.user
+            )
+        except services.StaleVersion as stale:
+            current = get_object_or_404(Promise, pk=pk)
+            form = _with_current_version(PromiseTextForm, request, stale.promise.version, instance=current)
+            form.add_error(
+                None,
+                _("Teks tidak disimpan: janji ini sudah diubah orang lain (judul sekarang: “%(title)s”).")
+                % {"title": current.title},
+            )
+        else:
+            if not request.htmx:
+                messages.success(request, _("Teks janji disimpan."))
+                return redirect(promise)
+            form = None
+    context = promise_context(get_object_or_404(Promise.objects.for_detail(), pk=pk), Editing(request))
+    context |= {"text_saved": form is None} | ({"text_form": form} if form else {})
     template = "promises/promise_detail.html" + ("#article" if request.htmx else "")
     return render(request, template, context)
 

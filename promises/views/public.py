@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 from .. import charts
 from ..cache import cached_page
 from ..context_processors import Editing
-from ..forms import PromiseFilterForm, ReadingForm, SourceForm, StatusChangeForm
+from ..forms import PromiseFilterForm, PromiseTextForm, ReadingForm, SourceForm, StatusChangeForm
 from ..models import Administration, Claim, Indicator, Promise, Source, StatusChange
 
 PAGE_SIZE = 20
@@ -63,6 +63,8 @@ def promise_context(promise: Promise, editing: Editing) -> dict:
     context = {"promise": promise, "indicators": Indicator.objects.filter(promise=promise).with_readings()}
     if editing.status:
         context["status_form"] = StatusChangeForm(promise=promise)
+    if editing.text:
+        context["text_form"] = PromiseTextForm(instance=promise)
     return context
 
 
