@@ -105,19 +105,28 @@ def grow(factor: int) -> None:
             make_reading(indicator, as_of=date(2025, 8, day), value=Decimal(100 * day))
 
 
-def make_editor(username="editor"):
-    from django.contrib.auth.models import Group
+def group(name: str):
+    """The group the migration made; recreated the same way when a transactional test flushed it."""
+    from importlib import import_module
 
+    from django.contrib.auth.models import Group, Permission
+
+    found = Group.objects.filter(name=name).first()
+    if found is None:
+        import_module("promises.migrations.0003_editor_and_admin_groups").make_groups(Group, Permission)
+        found = Group.objects.get(name=name)
+    return found
+
+
+def make_editor(username="editor"):
     user = make_user(username)
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(group("Editor"))
     return user
 
 
 def make_admin_user(username="pengelola"):
-    from django.contrib.auth.models import Group
-
     user = make_user(username, staff=True)
-    user.groups.add(Group.objects.get(name="Admin"))
+    user.groups.add(group("Admin"))
     return user
 
 

@@ -29,9 +29,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0)
         app_config.models_module = None
+    make_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+
+def make_groups(Group, Permission):
+    """The two groups and their permissions (also used by tests after a transactional flush)."""
     editor, _ = Group.objects.get_or_create(name="Editor")
     editor.permissions.set(Permission.objects.filter(content_type__app_label="promises", codename__in=GROUPS["Editor"]))
     admin, _ = Group.objects.get_or_create(name="Admin")
