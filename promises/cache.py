@@ -5,10 +5,9 @@ is stored with the version it was rendered at and served only while that version
 version and the page are read together (one `get_many`, one query with the database cache), so a hit costs
 one query however large the data.
 
-Why it cannot serve stale data: the version is set again after the write commits (and, with the database
-cache, also inside the writer's transaction, so it becomes visible exactly at commit). A reader reads the
-version before it reads any data; if it rendered old data under an old version, that version is already
-obsolete. With several app processes the cache is shared (database cache by default; Redis when
+Why it cannot serve stale data: a new version is set right after every write commits. A reader reads the
+version before it reads any data, so whatever it renders is stored under a version that is either still
+current (no write committed since) or already replaced. With several app processes the cache is shared (database cache by default; Redis when
 configured), so an edit made through one process is seen by all on the next request.
 """
 
@@ -34,10 +33,11 @@ _batch = threading.local()
 
 
 def bump() -> None:
-    """Invalidate every cached page: now (inside the writer's transaction) and again after commit.
+    """Invalidate every cached page once the current transaction commits (at once outside a transaction).
 
-    The after-commit bump is queued once per transaction; the immediate one runs on every write, so a page
-    rendered between two writes of one transaction is not reused after the second.
+    Only after commit: taking the shared version row inside a writer's transaction would order its locks
+    differently from other writers (deadlocks), and is not needed: a page cached under the old version,
+    with old or new data, is obsolete as soon as the new version is set.
     """
     if getattr(_batch, "depth", 0):
         _batch.dirty = True
@@ -45,9 +45,10 @@ def bump() -> None:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _set_new_version()
-        return
-    _set_new_version()
-    if not any(func is _set_new_version for _sids, func, _robust in connection.run_on_commit):
+    elif any(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+        # A Django TestCase wraps each test in a transaction that never commits: invalidate now.
+        _set_new_version()
+    elif not any(func is _set_new_version for _sids, func, _robust in connection.run_on_commit):
         transaction.on_commit(_set_new_version)
 
 
