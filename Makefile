@@ -3,7 +3,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 DEV := DEBUG=1
 
-.PHONY: run test setup lint format messages
+.PHONY: run test setup lint format messages bench soak
 
 run:
 	@bin/venv requirements.txt
@@ -18,6 +18,10 @@ run:
 test:
 	@bin/test
 
+# load benchmark: throwaway PostgreSQL, gunicorn, wrk at 1x/10x/100x data (README, "Benchmark")
+bench:
+	@bin/bench
+
 lint:
 	@bin/venv && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 
@@ -26,3 +30,7 @@ format:
 
 messages:
 	@bin/venv && $(DEV) $(PY) manage.py makemessages -l en --ignore=.venv && $(DEV) $(PY) manage.py compilemessages --ignore=.venv
+
+# Production-like soak test: gunicorn + PostgreSQL, readers and editors at once, then the database is checked.
+soak:
+	@bin/soak

@@ -117,6 +117,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind nginx (deploy/nginx.conf) the client's address comes from X-Real-IP, which nginx overwrites.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+AXES_CLIENT_IP_CALLABLE = "promises.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "id"
@@ -195,6 +198,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "axes": {"level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["request_id"]}
     },
 }

@@ -10,6 +10,8 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
+
 # Letters, digits and `._-` only: the value lands in log lines, so no spaces, quotes or newlines.
 SANE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
@@ -43,3 +45,17 @@ class RequestIdFilter(logging.Filter):
             request_id = getattr(getattr(record, "request", None), "id", "-")
         record.request_id = request_id
         return True
+
+
+def client_ip(request) -> str:
+    """The visitor's IP for login throttling (django-axes).
+
+    Behind the reverse proxy of deploy/nginx.conf every request comes from 127.0.0.1, which would make the
+    lock-out per username for everyone; nginx sets X-Real-IP to the address it saw (overwriting whatever a
+    client sent), so with BEHIND_PROXY=true that header is the client's address.
+    """
+    if settings.BEHIND_PROXY:
+        real_ip = request.META.get("HTTP_X_REAL_IP", "").strip()
+        if real_ip:
+            return real_ip
+    return request.META.get("REMOTE_ADDR", "")

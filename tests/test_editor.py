@@ -431,3 +431,27 @@ class RaceTests(TransactionTestCase):
         promise.refresh_from_db()
         assert promise.version == 2
         assert StatusChange.objects.filter(promise=promise).count() == 1
+
+
+class ClientIpTests(TestCase):
+    def test_behind_the_proxy_one_clients_failures_do_not_lock_another_client_out(self):
+        from django.test import override_settings
+
+        make_user("editor")
+        with override_settings(BEHIND_PROXY=True):
+            for _ in range(5):
+                self.client.post(
+                    reverse("login"), {"username": "editor", "password": "salah"}, headers={"X-Real-IP": "10.0.0.1"}
+                )
+            locked = self.client.post(
+                reverse("login"),
+                {"username": "editor", "password": "kata-sandi-uji"},
+                headers={"X-Real-IP": "10.0.0.1"},
+            )
+            other = self.client.post(
+                reverse("login"),
+                {"username": "editor", "password": "kata-sandi-uji"},
+                headers={"X-Real-IP": "10.0.0.2"},
+            )
+        assert locked.status_code == 429
+        assert other.status_code == 302

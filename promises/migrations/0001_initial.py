@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,406 +15,980 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Administration',
+            name="Administration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('region', models.CharField(max_length=100, verbose_name='wilayah')),
-                ('head', models.CharField(max_length=200, verbose_name='kepala daerah')),
-                ('deputy', models.CharField(blank=True, max_length=200, verbose_name='wakil kepala daerah')),
-                ('term_start', models.DateField(blank=True, null=True, verbose_name='awal masa jabatan')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='akhir masa jabatan')),
-                ('declared_promises', models.PositiveIntegerField(blank=True, null=True, verbose_name='jumlah janji yang dinyatakan')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('is_default', models.BooleanField(default=False, verbose_name='tampil di beranda')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("region", models.CharField(max_length=100, verbose_name="wilayah")),
+                ("head", models.CharField(max_length=200, verbose_name="kepala daerah")),
+                ("deputy", models.CharField(blank=True, max_length=200, verbose_name="wakil kepala daerah")),
+                ("term_start", models.DateField(blank=True, null=True, verbose_name="awal masa jabatan")),
+                ("term_end", models.DateField(blank=True, null=True, verbose_name="akhir masa jabatan")),
+                (
+                    "declared_promises",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="jumlah janji yang dinyatakan"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                ("is_default", models.BooleanField(default=False, verbose_name="tampil di beranda")),
             ],
             options={
-                'verbose_name': 'pemerintahan',
-                'verbose_name_plural': 'pemerintahan',
-                'ordering': ['-is_default', '-term_start', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='one_default_administration'), models.CheckConstraint(condition=models.Q(('term_end__isnull', True), ('term_start__isnull', True), ('term_end__gt', models.F('term_start')), _connector='OR'), name='administration_term_ends_after_start')],
+                "verbose_name": "pemerintahan",
+                "verbose_name_plural": "pemerintahan",
+                "ordering": ["-is_default", "-term_start", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="one_default_administration",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("term_end__isnull", True),
+                            ("term_start__isnull", True),
+                            ("term_end__gt", models.F("term_start")),
+                            _connector="OR",
+                        ),
+                        name="administration_term_ends_after_start",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True, verbose_name='kode')),
-                ('title', models.CharField(max_length=200, verbose_name='judul')),
-                ('kept', models.PositiveIntegerField(blank=True, null=True, verbose_name='jumlah ditepati (klaim)')),
-                ('total', models.PositiveIntegerField(blank=True, null=True, verbose_name='dari total')),
-                ('percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='persen (klaim)')),
-                ('date', models.DateField(verbose_name='tanggal')),
-                ('said_by', models.CharField(choices=[('wali_kota', 'Wali Kota'), ('wakil_wali_kota', 'Wakil Wali Kota'), ('pemerintah', 'Pemerintah kota / OPD'), ('dprd', 'DPRD'), ('media', 'Liputan media sendiri'), ('lainnya', 'Pihak lain')], max_length=20, verbose_name='disampaikan oleh')),
-                ('said_by_name', models.CharField(blank=True, max_length=200, verbose_name='nama / jabatan')),
-                ('where', models.CharField(blank=True, max_length=300, verbose_name='kesempatan')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('administration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='promises.administration', verbose_name='pemerintahan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.SlugField(max_length=80, unique=True, verbose_name="kode")),
+                ("title", models.CharField(max_length=200, verbose_name="judul")),
+                ("kept", models.PositiveIntegerField(blank=True, null=True, verbose_name="jumlah ditepati (klaim)")),
+                ("total", models.PositiveIntegerField(blank=True, null=True, verbose_name="dari total")),
+                (
+                    "percent",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="persen (klaim)"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="tanggal")),
+                (
+                    "said_by",
+                    models.CharField(
+                        choices=[
+                            ("wali_kota", "Wali Kota"),
+                            ("wakil_wali_kota", "Wakil Wali Kota"),
+                            ("pemerintah", "Pemerintah kota / OPD"),
+                            ("dprd", "DPRD"),
+                            ("media", "Liputan media sendiri"),
+                            ("lainnya", "Pihak lain"),
+                        ],
+                        max_length=20,
+                        verbose_name="disampaikan oleh",
+                    ),
+                ),
+                ("said_by_name", models.CharField(blank=True, max_length=200, verbose_name="nama / jabatan")),
+                ("where", models.CharField(blank=True, max_length=300, verbose_name="kesempatan")),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "administration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="promises.administration",
+                        verbose_name="pemerintahan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'klaim capaian',
-                'verbose_name_plural': 'klaim capaian',
-                'ordering': ['-date'],
+                "verbose_name": "klaim capaian",
+                "verbose_name_plural": "klaim capaian",
+                "ordering": ["-date"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='nomor')),
-                ('title', models.CharField(max_length=300, verbose_name='judul')),
-                ('description', models.TextField(blank=True, verbose_name='uraian')),
-                ('administration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programmes', to='promises.administration', verbose_name='pemerintahan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="nomor")),
+                ("title", models.CharField(max_length=300, verbose_name="judul")),
+                ("description", models.TextField(blank=True, verbose_name="uraian")),
+                (
+                    "administration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programmes",
+                        to="promises.administration",
+                        verbose_name="pemerintahan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program utama',
-                'verbose_name_plural': 'program utama',
-                'ordering': ['administration', 'number'],
+                "verbose_name": "program utama",
+                "verbose_name_plural": "program utama",
+                "ordering": ["administration", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Promise',
+            name="Promise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Kode dokumentasi tracker, mis. CP-4 atau PG-10.', max_length=20, verbose_name='kode')),
-                ('number', models.PositiveSmallIntegerField(blank=True, help_text='Nomor dalam daftar resmi, bila sudah terbit.', null=True, verbose_name='nomor resmi')),
-                ('title', models.CharField(max_length=300, verbose_name='judul')),
-                ('slug', models.SlugField(blank=True, max_length=120, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='uraian')),
-                ('origin', models.CharField(choices=[('kampanye', 'Janji kampanye'), ('jabatan', 'Janji dalam jabatan')], default='kampanye', max_length=20, verbose_name='asal janji')),
-                ('made_on', models.DateField(blank=True, null=True, verbose_name='tanggal dijanjikan')),
-                ('made_where', models.CharField(blank=True, max_length=300, verbose_name='tempat / kesempatan')),
-                ('success_criteria', models.TextField(blank=True, verbose_name='kriteria ditepati')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='tenggat')),
-                ('deadline_note', models.CharField(blank=True, max_length=200, verbose_name='keterangan tenggat')),
-                ('opd', models.CharField(blank=True, max_length=200, verbose_name='OPD penanggung jawab')),
-                ('status', models.CharField(choices=[('belum_dinilai', 'Belum dinilai'), ('belum_ada_tindakan', 'Belum ada tindakan'), ('dalam_proses', 'Dalam proses'), ('tersendat', 'Tersendat'), ('ditepati', 'Ditepati'), ('ditepati_sebagian', 'Ditepati sebagian'), ('tidak_ditepati', 'Tidak ditepati'), ('tidak_dapat_diverifikasi', 'Tidak dapat diverifikasi')], default='belum_dinilai', editable=False, max_length=30, verbose_name='status')),
-                ('verification', models.CharField(blank=True, choices=[('klaim_pemerintah', 'Klaim pemerintah'), ('dikonfirmasi_media', 'Dikonfirmasi media'), ('diverifikasi', 'Diverifikasi dokumen/lapangan'), ('bertentangan', 'Data bertentangan')], editable=False, max_length=30, verbose_name='verifikasi')),
-                ('last_checked', models.DateField(blank=True, editable=False, null=True, verbose_name='terakhir diperiksa')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='versi')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diperbarui')),
-                ('search_text', models.TextField(blank=True, default='', editable=False)),
-                ('administration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promises', to='promises.administration', verbose_name='pemerintahan')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='promises', to='promises.programme', verbose_name='program utama')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Kode dokumentasi tracker, mis. CP-4 atau PG-10.", max_length=20, verbose_name="kode"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Nomor dalam daftar resmi, bila sudah terbit.",
+                        null=True,
+                        verbose_name="nomor resmi",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="judul")),
+                ("slug", models.SlugField(blank=True, max_length=120, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="uraian")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("kampanye", "Janji kampanye"), ("jabatan", "Janji dalam jabatan")],
+                        default="kampanye",
+                        max_length=20,
+                        verbose_name="asal janji",
+                    ),
+                ),
+                ("made_on", models.DateField(blank=True, null=True, verbose_name="tanggal dijanjikan")),
+                ("made_where", models.CharField(blank=True, max_length=300, verbose_name="tempat / kesempatan")),
+                ("success_criteria", models.TextField(blank=True, verbose_name="kriteria ditepati")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="tenggat")),
+                ("deadline_note", models.CharField(blank=True, max_length=200, verbose_name="keterangan tenggat")),
+                ("opd", models.CharField(blank=True, max_length=200, verbose_name="OPD penanggung jawab")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("belum_dinilai", "Belum dinilai"),
+                            ("belum_ada_tindakan", "Belum ada tindakan"),
+                            ("dalam_proses", "Dalam proses"),
+                            ("tersendat", "Tersendat"),
+                            ("ditepati", "Ditepati"),
+                            ("ditepati_sebagian", "Ditepati sebagian"),
+                            ("tidak_ditepati", "Tidak ditepati"),
+                            ("tidak_dapat_diverifikasi", "Tidak dapat diverifikasi"),
+                        ],
+                        default="belum_dinilai",
+                        editable=False,
+                        max_length=30,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("klaim_pemerintah", "Klaim pemerintah"),
+                            ("dikonfirmasi_media", "Dikonfirmasi media"),
+                            ("diverifikasi", "Diverifikasi dokumen/lapangan"),
+                            ("bertentangan", "Data bertentangan"),
+                        ],
+                        editable=False,
+                        max_length=30,
+                        verbose_name="verifikasi",
+                    ),
+                ),
+                (
+                    "last_checked",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="terakhir diperiksa"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="versi")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diperbarui")),
+                ("search_text", models.TextField(blank=True, default="", editable=False)),
+                (
+                    "administration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promises",
+                        to="promises.administration",
+                        verbose_name="pemerintahan",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="promises",
+                        to="promises.programme",
+                        verbose_name="program utama",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'janji',
-                'verbose_name_plural': 'janji',
-                'ordering': ['administration', 'number', 'code'],
+                "verbose_name": "janji",
+                "verbose_name_plural": "janji",
+                "ordering": ["administration", "number", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimItem',
+            name="ClaimItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='yang diklaim')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='promises.claim', verbose_name='klaim')),
-                ('promise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claim_items', to='promises.promise', verbose_name='janji')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="yang diklaim")),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="promises.claim",
+                        verbose_name="klaim",
+                    ),
+                ),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claim_items",
+                        to="promises.promise",
+                        verbose_name="janji",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'janji yang diklaim',
-                'verbose_name_plural': 'janji yang diklaim',
-                'ordering': ['claim', 'promise__code'],
+                "verbose_name": "janji yang diklaim",
+                "verbose_name_plural": "janji yang diklaim",
+                "ordering": ["claim", "promise__code"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='promises',
-            field=models.ManyToManyField(related_name='claims', through='promises.ClaimItem', to='promises.promise', verbose_name='janji'),
+            model_name="claim",
+            name="promises",
+            field=models.ManyToManyField(
+                related_name="claims", through="promises.ClaimItem", to="promises.promise", verbose_name="janji"
+            ),
         ),
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('description', models.TextField(blank=True, verbose_name='cakupan')),
-                ('rpjmd', models.CharField(blank=True, max_length=200, verbose_name='program RPJMD')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sectors', to='promises.programme', verbose_name='program utama kampanye')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("description", models.TextField(blank=True, verbose_name="cakupan")),
+                ("rpjmd", models.CharField(blank=True, max_length=200, verbose_name="program RPJMD")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="sectors",
+                        to="promises.programme",
+                        verbose_name="program utama kampanye",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bidang',
-                'verbose_name_plural': 'bidang',
-                'ordering': ['order', 'name'],
+                "verbose_name": "bidang",
+                "verbose_name_plural": "bidang",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.AddField(
-            model_name='promise',
-            name='sector',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promises', to='promises.sector', verbose_name='bidang'),
+            model_name="promise",
+            name="sector",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="promises",
+                to="promises.sector",
+                verbose_name="bidang",
+            ),
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='nama')),
-                ('description', models.TextField(blank=True, verbose_name='uraian')),
-                ('unit', models.CharField(max_length=30, verbose_name='satuan')),
-                ('baseline_value', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name='nilai awal')),
-                ('baseline_as_of', models.DateField(blank=True, null=True, verbose_name='nilai awal per tanggal')),
-                ('baseline_note', models.CharField(blank=True, max_length=500, verbose_name='catatan nilai awal')),
-                ('target_value', models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name='target')),
-                ('target_note', models.CharField(blank=True, max_length=500, verbose_name='catatan target')),
-                ('note', models.TextField(blank=True, verbose_name='catatan rekonsiliasi')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='urutan')),
-                ('promise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicators', to='promises.promise', verbose_name='janji')),
-                ('sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='promises.sector', verbose_name='bidang')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=200, verbose_name="nama")),
+                ("description", models.TextField(blank=True, verbose_name="uraian")),
+                ("unit", models.CharField(max_length=30, verbose_name="satuan")),
+                (
+                    "baseline_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=20, null=True, verbose_name="nilai awal"
+                    ),
+                ),
+                ("baseline_as_of", models.DateField(blank=True, null=True, verbose_name="nilai awal per tanggal")),
+                ("baseline_note", models.CharField(blank=True, max_length=500, verbose_name="catatan nilai awal")),
+                (
+                    "target_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=20, null=True, verbose_name="target"),
+                ),
+                ("target_note", models.CharField(blank=True, max_length=500, verbose_name="catatan target")),
+                ("note", models.TextField(blank=True, verbose_name="catatan rekonsiliasi")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="urutan")),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="indicators",
+                        to="promises.promise",
+                        verbose_name="janji",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="promises.sector",
+                        verbose_name="bidang",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indikator',
-                'verbose_name_plural': 'indikator',
-                'ordering': ['order', 'name'],
+                "verbose_name": "indikator",
+                "verbose_name_plural": "indikator",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(blank=True, help_text='Kode di berkas data awal, mis. H01.', max_length=20, verbose_name='kode data')),
-                ('url', models.URLField(max_length=1000, unique=True, verbose_name='URL')),
-                ('outlet', models.CharField(max_length=200, verbose_name='media / penerbit')),
-                ('headline', models.CharField(max_length=500, verbose_name='judul')),
-                ('headline_is_label', models.BooleanField(default=False, help_text='Judul asli tidak terlihat; ini label deskriptif.', verbose_name='judul berupa keterangan')),
-                ('published', models.DateField(blank=True, null=True, verbose_name='tanggal terbit')),
-                ('published_note', models.CharField(blank=True, max_length=300, verbose_name='catatan tanggal')),
-                ('kind', models.CharField(choices=[('media', 'Media'), ('pemerintah', 'Rilis pemerintah'), ('dprd', 'DPRD'), ('dokumen', 'Dokumen resmi'), ('lapangan', 'Pemeriksaan lapangan')], default='media', max_length=20, verbose_name='jenis')),
-                ('reliability_note', models.CharField(blank=True, max_length=500, verbose_name='catatan keandalan')),
-                ('archive_url', models.URLField(blank=True, max_length=1000, verbose_name='URL arsip')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='dibuat')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dibuat oleh')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Kode di berkas data awal, mis. H01.",
+                        max_length=20,
+                        verbose_name="kode data",
+                    ),
+                ),
+                ("url", models.URLField(max_length=1000, unique=True, verbose_name="URL")),
+                ("outlet", models.CharField(max_length=200, verbose_name="media / penerbit")),
+                ("headline", models.CharField(max_length=500, verbose_name="judul")),
+                (
+                    "headline_is_label",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Judul asli tidak terlihat; ini label deskriptif.",
+                        verbose_name="judul berupa keterangan",
+                    ),
+                ),
+                ("published", models.DateField(blank=True, null=True, verbose_name="tanggal terbit")),
+                ("published_note", models.CharField(blank=True, max_length=300, verbose_name="catatan tanggal")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("media", "Media"),
+                            ("pemerintah", "Rilis pemerintah"),
+                            ("dprd", "DPRD"),
+                            ("dokumen", "Dokumen resmi"),
+                            ("lapangan", "Pemeriksaan lapangan"),
+                        ],
+                        default="media",
+                        max_length=20,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("reliability_note", models.CharField(blank=True, max_length=500, verbose_name="catatan keandalan")),
+                ("archive_url", models.URLField(blank=True, max_length=1000, verbose_name="URL arsip")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="dibuat"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dibuat oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sumber',
-                'verbose_name_plural': 'sumber',
-                'ordering': ['-published', 'outlet'],
+                "verbose_name": "sumber",
+                "verbose_name_plural": "sumber",
+                "ordering": ["-published", "outlet"],
             },
         ),
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=20, verbose_name='nilai')),
-                ('value_max', models.DecimalField(blank=True, decimal_places=2, help_text='Untuk rentang.', max_digits=20, null=True, verbose_name='nilai maksimum')),
-                ('qualifier', models.CharField(blank=True, choices=[('', 'tepat'), ('lebih_dari', 'lebih dari'), ('sekitar', 'sekitar'), ('kurang_dari', 'kurang dari')], default='', max_length=20, verbose_name='keterangan nilai')),
-                ('unit', models.CharField(max_length=30, verbose_name='satuan')),
-                ('as_of', models.DateField(verbose_name='per tanggal')),
-                ('counts', models.CharField(choices=[('target', 'target'), ('allocated', 'dialokasikan'), ('procured', 'diadakan'), ('delivered', 'diserahkan / terealisasi'), ('used', 'digunakan / dimanfaatkan'), ('claimed', 'diklaim')], max_length=20, verbose_name='yang dihitung')),
-                ('said_by', models.CharField(choices=[('wali_kota', 'Wali Kota'), ('wakil_wali_kota', 'Wakil Wali Kota'), ('pemerintah', 'Pemerintah kota / OPD'), ('dprd', 'DPRD'), ('media', 'Liputan media sendiri'), ('lainnya', 'Pihak lain')], max_length=20, verbose_name='disampaikan oleh')),
-                ('said_by_name', models.CharField(blank=True, max_length=200, verbose_name='nama / jabatan')),
-                ('verification', models.CharField(blank=True, choices=[('klaim_pemerintah', 'Klaim pemerintah'), ('dikonfirmasi_media', 'Dikonfirmasi media'), ('diverifikasi', 'Diverifikasi dokumen/lapangan'), ('bertentangan', 'Data bertentangan')], max_length=30, verbose_name='verifikasi')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='catatan')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='dicatat')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dicatat oleh')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='promises.indicator', verbose_name='indikator')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='promises.source', verbose_name='sumber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.DecimalField(decimal_places=2, max_digits=20, verbose_name="nilai")),
+                (
+                    "value_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Untuk rentang.",
+                        max_digits=20,
+                        null=True,
+                        verbose_name="nilai maksimum",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "tepat"),
+                            ("lebih_dari", "lebih dari"),
+                            ("sekitar", "sekitar"),
+                            ("kurang_dari", "kurang dari"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="keterangan nilai",
+                    ),
+                ),
+                ("unit", models.CharField(max_length=30, verbose_name="satuan")),
+                ("as_of", models.DateField(verbose_name="per tanggal")),
+                (
+                    "counts",
+                    models.CharField(
+                        choices=[
+                            ("target", "target"),
+                            ("allocated", "dialokasikan"),
+                            ("procured", "diadakan"),
+                            ("delivered", "diserahkan / terealisasi"),
+                            ("used", "digunakan / dimanfaatkan"),
+                            ("claimed", "diklaim"),
+                        ],
+                        max_length=20,
+                        verbose_name="yang dihitung",
+                    ),
+                ),
+                (
+                    "said_by",
+                    models.CharField(
+                        choices=[
+                            ("wali_kota", "Wali Kota"),
+                            ("wakil_wali_kota", "Wakil Wali Kota"),
+                            ("pemerintah", "Pemerintah kota / OPD"),
+                            ("dprd", "DPRD"),
+                            ("media", "Liputan media sendiri"),
+                            ("lainnya", "Pihak lain"),
+                        ],
+                        max_length=20,
+                        verbose_name="disampaikan oleh",
+                    ),
+                ),
+                ("said_by_name", models.CharField(blank=True, max_length=200, verbose_name="nama / jabatan")),
+                (
+                    "verification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("klaim_pemerintah", "Klaim pemerintah"),
+                            ("dikonfirmasi_media", "Dikonfirmasi media"),
+                            ("diverifikasi", "Diverifikasi dokumen/lapangan"),
+                            ("bertentangan", "Data bertentangan"),
+                        ],
+                        max_length=30,
+                        verbose_name="verifikasi",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="catatan")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="dicatat"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dicatat oleh",
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="promises.indicator",
+                        verbose_name="indikator",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="readings",
+                        to="promises.source",
+                        verbose_name="sumber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'angka',
-                'verbose_name_plural': 'angka',
-                'ordering': ['as_of', 'pk'],
+                "verbose_name": "angka",
+                "verbose_name_plural": "angka",
+                "ordering": ["as_of", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PromiseSource',
+            name="PromiseSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='apa kata sumber')),
-                ('promise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_links', to='promises.promise', verbose_name='janji')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promise_links', to='promises.source', verbose_name='sumber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="apa kata sumber")),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_links",
+                        to="promises.promise",
+                        verbose_name="janji",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promise_links",
+                        to="promises.source",
+                        verbose_name="sumber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sumber janji',
-                'verbose_name_plural': 'sumber janji',
-                'ordering': ['source__published', 'source__key'],
+                "verbose_name": "sumber janji",
+                "verbose_name_plural": "sumber janji",
+                "ordering": ["source__published", "source__key"],
             },
         ),
         migrations.AddField(
-            model_name='promise',
-            name='made_source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promises.source', verbose_name='sumber janji'),
+            model_name="promise",
+            name="made_source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="promises.source",
+                verbose_name="sumber janji",
+            ),
         ),
         migrations.AddField(
-            model_name='promise',
-            name='sources',
-            field=models.ManyToManyField(related_name='promises', through='promises.PromiseSource', to='promises.source', verbose_name='sumber'),
+            model_name="promise",
+            name="sources",
+            field=models.ManyToManyField(
+                related_name="promises", through="promises.PromiseSource", to="promises.source", verbose_name="sumber"
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='sources',
-            field=models.ManyToManyField(blank=True, related_name='programmes', to='promises.source', verbose_name='sumber'),
+            model_name="programme",
+            name="sources",
+            field=models.ManyToManyField(
+                blank=True, related_name="programmes", to="promises.source", verbose_name="sumber"
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='baseline_source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promises.source', verbose_name='sumber nilai awal'),
+            model_name="indicator",
+            name="baseline_source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="promises.source",
+                verbose_name="sumber nilai awal",
+            ),
         ),
         migrations.AddField(
-            model_name='indicator',
-            name='target_source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='promises.source', verbose_name='sumber target'),
+            model_name="indicator",
+            name="target_source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="promises.source",
+                verbose_name="sumber target",
+            ),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='promises.source', verbose_name='sumber'),
+            model_name="claim",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="claims",
+                to="promises.source",
+                verbose_name="sumber",
+            ),
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('belum_dinilai', 'Belum dinilai'), ('belum_ada_tindakan', 'Belum ada tindakan'), ('dalam_proses', 'Dalam proses'), ('tersendat', 'Tersendat'), ('ditepati', 'Ditepati'), ('ditepati_sebagian', 'Ditepati sebagian'), ('tidak_ditepati', 'Tidak ditepati'), ('tidak_dapat_diverifikasi', 'Tidak dapat diverifikasi')], max_length=30, verbose_name='dari status')),
-                ('to_status', models.CharField(choices=[('belum_dinilai', 'Belum dinilai'), ('belum_ada_tindakan', 'Belum ada tindakan'), ('dalam_proses', 'Dalam proses'), ('tersendat', 'Tersendat'), ('ditepati', 'Ditepati'), ('ditepati_sebagian', 'Ditepati sebagian'), ('tidak_ditepati', 'Tidak ditepati'), ('tidak_dapat_diverifikasi', 'Tidak dapat diverifikasi')], max_length=30, verbose_name='menjadi status')),
-                ('verification', models.CharField(blank=True, choices=[('klaim_pemerintah', 'Klaim pemerintah'), ('dikonfirmasi_media', 'Dikonfirmasi media'), ('diverifikasi', 'Diverifikasi dokumen/lapangan'), ('bertentangan', 'Data bertentangan')], max_length=30, verbose_name='verifikasi')),
-                ('reason', models.TextField(verbose_name='alasan')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='waktu')),
-                ('editor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='status_changes', to=settings.AUTH_USER_MODEL, verbose_name='editor')),
-                ('promise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='promises.promise', verbose_name='janji')),
-                ('sources', models.ManyToManyField(blank=True, related_name='status_changes', to='promises.source', verbose_name='sumber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("belum_dinilai", "Belum dinilai"),
+                            ("belum_ada_tindakan", "Belum ada tindakan"),
+                            ("dalam_proses", "Dalam proses"),
+                            ("tersendat", "Tersendat"),
+                            ("ditepati", "Ditepati"),
+                            ("ditepati_sebagian", "Ditepati sebagian"),
+                            ("tidak_ditepati", "Tidak ditepati"),
+                            ("tidak_dapat_diverifikasi", "Tidak dapat diverifikasi"),
+                        ],
+                        max_length=30,
+                        verbose_name="dari status",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("belum_dinilai", "Belum dinilai"),
+                            ("belum_ada_tindakan", "Belum ada tindakan"),
+                            ("dalam_proses", "Dalam proses"),
+                            ("tersendat", "Tersendat"),
+                            ("ditepati", "Ditepati"),
+                            ("ditepati_sebagian", "Ditepati sebagian"),
+                            ("tidak_ditepati", "Tidak ditepati"),
+                            ("tidak_dapat_diverifikasi", "Tidak dapat diverifikasi"),
+                        ],
+                        max_length=30,
+                        verbose_name="menjadi status",
+                    ),
+                ),
+                (
+                    "verification",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("klaim_pemerintah", "Klaim pemerintah"),
+                            ("dikonfirmasi_media", "Dikonfirmasi media"),
+                            ("diverifikasi", "Diverifikasi dokumen/lapangan"),
+                            ("bertentangan", "Data bertentangan"),
+                        ],
+                        max_length=30,
+                        verbose_name="verifikasi",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="alasan")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="waktu"),
+                ),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="status_changes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="editor",
+                    ),
+                ),
+                (
+                    "promise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="promises.promise",
+                        verbose_name="janji",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True, related_name="status_changes", to="promises.source", verbose_name="sumber"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'perubahan status',
-                'verbose_name_plural': 'riwayat perubahan status',
-                'ordering': ['-created_at', '-pk'],
-                'get_latest_by': 'created_at',
+                "verbose_name": "perubahan status",
+                "verbose_name_plural": "riwayat perubahan status",
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": "created_at",
             },
         ),
         migrations.AddConstraint(
-            model_name='claimitem',
-            constraint=models.UniqueConstraint(fields=('claim', 'promise'), name='unique_claim_promise'),
+            model_name="claimitem",
+            constraint=models.UniqueConstraint(fields=("claim", "promise"), name="unique_claim_promise"),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('key',), name='unique_source_key'),
+            model_name="source",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True), fields=("key",), name="unique_source_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='source_url_is_http'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("url__startswith", "http://"), ("url__startswith", "https://"), _connector="OR"),
+                name="source_url_is_http",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('published__isnull', False), models.Q(('published_note', ''), _negated=True), _connector='OR'), name='source_date_or_note'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("published__isnull", False), models.Q(("published_note", ""), _negated=True), _connector="OR"
+                ),
+                name="source_date_or_note",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('headline', ''), _negated=True), name='source_has_headline'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("headline", ""), _negated=True), name="source_has_headline"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('outlet', ''), _negated=True), name='source_has_outlet'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outlet", ""), _negated=True), name="source_has_outlet"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['media', 'pemerintah', 'dprd', 'dokumen', 'lapangan'])), name='source_kind_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["media", "pemerintah", "dprd", "dokumen", "lapangan"])),
+                name="source_kind_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='reading',
-            index=models.Index(fields=['indicator', 'as_of'], name='promises_re_indicat_157aed_idx'),
+            model_name="reading",
+            index=models.Index(fields=["indicator", "as_of"], name="promises_re_indicat_157aed_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='reading_value_non_negative'),
+            model_name="reading",
+            constraint=models.CheckConstraint(condition=models.Q(("value__gte", 0)), name="reading_value_non_negative"),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('value_max__isnull', True), ('value_max__gte', models.F('value')), _connector='OR'), name='reading_range_ordered'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value_max__isnull", True), ("value_max__gte", models.F("value")), _connector="OR"),
+                name="reading_range_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('counts__in', ['target', 'allocated', 'procured', 'delivered', 'used', 'claimed'])), name='reading_counts_valid'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("counts__in", ["target", "allocated", "procured", "delivered", "used", "claimed"])),
+                name="reading_counts_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('said_by__in', ['wali_kota', 'wakil_wali_kota', 'pemerintah', 'dprd', 'media', 'lainnya'])), name='reading_said_by_valid'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("said_by__in", ["wali_kota", "wakil_wali_kota", "pemerintah", "dprd", "media", "lainnya"])
+                ),
+                name="reading_said_by_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('qualifier__in', ['', 'lebih_dari', 'sekitar', 'kurang_dari'])), name='reading_qualifier_valid'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("qualifier__in", ["", "lebih_dari", "sekitar", "kurang_dari"])),
+                name="reading_qualifier_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('unit', ''), _negated=True), name='reading_has_unit'),
+            model_name="reading",
+            constraint=models.CheckConstraint(condition=models.Q(("unit", ""), _negated=True), name="reading_has_unit"),
         ),
         migrations.AddConstraint(
-            model_name='promisesource',
-            constraint=models.UniqueConstraint(fields=('promise', 'source'), name='unique_promise_source'),
+            model_name="promisesource",
+            constraint=models.UniqueConstraint(fields=("promise", "source"), name="unique_promise_source"),
         ),
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(fields=['status'], name='promises_pr_status_077175_idx'),
+            model_name="promise",
+            index=models.Index(fields=["status"], name="promises_pr_status_077175_idx"),
         ),
         migrations.AddIndex(
-            model_name='promise',
-            index=models.Index(fields=['sector', 'status'], name='promises_pr_sector__c4752a_idx'),
+            model_name="promise",
+            index=models.Index(fields=["sector", "status"], name="promises_pr_sector__c4752a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.UniqueConstraint(fields=('administration', 'code'), name='unique_promise_code'),
+            model_name="promise",
+            constraint=models.UniqueConstraint(fields=("administration", "code"), name="unique_promise_code"),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.UniqueConstraint(condition=models.Q(('number__isnull', False)), fields=('administration', 'number'), name='unique_promise_number'),
+            model_name="promise",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number__isnull", False)),
+                fields=("administration", "number"),
+                name="unique_promise_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['belum_dinilai', 'belum_ada_tindakan', 'dalam_proses', 'tersendat', 'ditepati', 'ditepati_sebagian', 'tidak_ditepati', 'tidak_dapat_diverifikasi'])), name='promise_status_valid'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "belum_dinilai",
+                            "belum_ada_tindakan",
+                            "dalam_proses",
+                            "tersendat",
+                            "ditepati",
+                            "ditepati_sebagian",
+                            "tidak_ditepati",
+                            "tidak_dapat_diverifikasi",
+                        ],
+                    )
+                ),
+                name="promise_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('verification__in', ['klaim_pemerintah', 'dikonfirmasi_media', 'diverifikasi', 'bertentangan', ''])), name='promise_verification_valid'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("verification__in", ["klaim_pemerintah", "dikonfirmasi_media", "diverifikasi", "bertentangan", ""])
+                ),
+                name="promise_verification_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'belum_dinilai'), models.Q(('verification', ''), _negated=True), _connector='OR'), name='promise_rated_status_has_verification'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "belum_dinilai"), models.Q(("verification", ""), _negated=True), _connector="OR"
+                ),
+                name="promise_rated_status_has_verification",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('origin__in', ['kampanye', 'jabatan'])), name='promise_origin_valid'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin__in", ["kampanye", "jabatan"])), name="promise_origin_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='promise_version_positive'),
+            model_name="promise",
+            constraint=models.CheckConstraint(condition=models.Q(("version__gte", 1)), name="promise_version_positive"),
         ),
         migrations.AddConstraint(
-            model_name='promise',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='promise_has_title'),
+            model_name="promise",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="promise_has_title"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('administration', 'number'), name='unique_programme_number'),
+            model_name="programme",
+            constraint=models.UniqueConstraint(fields=("administration", "number"), name="unique_programme_number"),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('target_value__isnull', True), models.Q(('target_source__isnull', False), ('target_value__gte', 0)), _connector='OR'), name='indicator_target_sourced_non_negative'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target_value__isnull", True),
+                    models.Q(("target_source__isnull", False), ("target_value__gte", 0)),
+                    _connector="OR",
+                ),
+                name="indicator_target_sourced_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline_value__isnull', True), models.Q(('baseline_source__isnull', False), ('baseline_value__gte', 0)), _connector='OR'), name='indicator_baseline_sourced_non_negative'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline_value__isnull", True),
+                    models.Q(("baseline_source__isnull", False), ("baseline_value__gte", 0)),
+                    _connector="OR",
+                ),
+                name="indicator_baseline_sourced_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('kept__isnull', True), ('total__isnull', True), ('kept__lte', models.F('total')), _connector='OR'), name='claim_kept_within_total'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kept__isnull", True), ("total__isnull", True), ("kept__lte", models.F("total")), _connector="OR"
+                ),
+                name="claim_kept_within_total",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__isnull', True), models.Q(('percent__gte', 0), ('percent__lte', 100)), _connector='OR'), name='claim_percent_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("percent__isnull", True), models.Q(("percent__gte", 0), ("percent__lte", 100)), _connector="OR"
+                ),
+                name="claim_percent_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='status_change_has_reason'),
+            model_name="statuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="status_change_has_reason"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('to_status__in', ['belum_dinilai', 'belum_ada_tindakan', 'dalam_proses', 'tersendat', 'ditepati', 'ditepati_sebagian', 'tidak_ditepati', 'tidak_dapat_diverifikasi'])), name='status_change_to_valid'),
+            model_name="statuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "to_status__in",
+                        [
+                            "belum_dinilai",
+                            "belum_ada_tindakan",
+                            "dalam_proses",
+                            "tersendat",
+                            "ditepati",
+                            "ditepati_sebagian",
+                            "tidak_ditepati",
+                            "tidak_dapat_diverifikasi",
+                        ],
+                    )
+                ),
+                name="status_change_to_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('from_status__in', ['belum_dinilai', 'belum_ada_tindakan', 'dalam_proses', 'tersendat', 'ditepati', 'ditepati_sebagian', 'tidak_ditepati', 'tidak_dapat_diverifikasi'])), name='status_change_from_valid'),
+            model_name="statuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "from_status__in",
+                        [
+                            "belum_dinilai",
+                            "belum_ada_tindakan",
+                            "dalam_proses",
+                            "tersendat",
+                            "ditepati",
+                            "ditepati_sebagian",
+                            "tidak_ditepati",
+                            "tidak_dapat_diverifikasi",
+                        ],
+                    )
+                ),
+                name="status_change_from_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('to_status', 'belum_dinilai'), models.Q(('verification', ''), _negated=True), _connector='OR'), name='status_change_rated_has_verification'),
+            model_name="statuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("to_status", "belum_dinilai"), models.Q(("verification", ""), _negated=True), _connector="OR"
+                ),
+                name="status_change_rated_has_verification",
+            ),
         ),
     ]

@@ -6,21 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0001_initial'),
+        ("promises", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='versi'),
+            model_name="indicator",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="versi"),
         ),
         migrations.AddField(
-            model_name='promise',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diperbarui oleh'),
+            model_name="promise",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="diperbarui oleh",
+            ),
         ),
     ]

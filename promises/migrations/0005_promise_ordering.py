@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0004_cache_table'),
+        ("promises", "0004_cache_table"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='promise',
-            options={'ordering': ['administration_id', 'number', 'code'], 'verbose_name': 'janji', 'verbose_name_plural': 'janji'},
+            name="promise",
+            options={
+                "ordering": ["administration_id", "number", "code"],
+                "verbose_name": "janji",
+                "verbose_name_plural": "janji",
+            },
         ),
     ]

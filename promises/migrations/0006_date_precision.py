@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0005_promise_ordering'),
+        ("promises", "0005_promise_ordering"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='date_precision',
-            field=models.CharField(choices=[('day', 'tanggal'), ('month', 'bulan')], default='day', max_length=5, verbose_name='ketelitian tanggal'),
+            model_name="claim",
+            name="date_precision",
+            field=models.CharField(
+                choices=[("day", "tanggal"), ("month", "bulan")],
+                default="day",
+                max_length=5,
+                verbose_name="ketelitian tanggal",
+            ),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='as_of_precision',
-            field=models.CharField(choices=[('day', 'tanggal'), ('month', 'bulan')], default='day', max_length=5, verbose_name='ketelitian tanggal'),
+            model_name="reading",
+            name="as_of_precision",
+            field=models.CharField(
+                choices=[("day", "tanggal"), ("month", "bulan")],
+                default="day",
+                max_length=5,
+                verbose_name="ketelitian tanggal",
+            ),
         ),
     ]
