@@ -7,8 +7,9 @@ one query however large the data.
 
 Why it cannot serve stale data: a new version is set right after every write commits. A reader reads the
 version before it reads any data, so whatever it renders is stored under a version that is either still
-current (no write committed since) or already replaced. With several app processes the cache is shared (database cache by default; Redis when
-configured), so an edit made through one process is seen by all on the next request.
+current (no write committed since) or already replaced. With several app processes the cache is shared
+(database cache by default; Redis when configured), so an edit made through one process is seen by all on
+the next request.
 """
 
 import hashlib
