@@ -133,7 +133,7 @@ def test_an_editor_changes_a_status_with_a_new_source_without_a_reload(kupang, b
     page.wait_for_function("window.htmx !== undefined")
     page.evaluate("window.samePage = true")
 
-    page.get_by_text("Ubah status").click()
+    page.get_by_text("Ubah status", exact=True).click()
     page.get_by_label("Status baru").select_option("dalam_proses")
     page.get_by_label("Verifikasi").select_option("dikonfirmasi_media")
     page.get_by_label("Alasan").fill("Program sudah berjalan menurut liputan baru.")
@@ -153,6 +153,57 @@ def test_an_editor_changes_a_status_with_a_new_source_without_a_reload(kupang, b
     page = anonymous.new_page()
     page.goto(url)
     expect(page.locator("#status-blok .badge").first).to_contain_text("Dalam proses")
-    assert page.get_by_text("Ubah status").count() == 0
+    assert page.get_by_text("Ubah status", exact=True).count() == 0
     assert page.locator("form[method=post]").count() == 0
     anonymous.close()
+
+
+def test_no_page_type_reports_a_content_security_policy_violation(kupang, browser):
+    from .helpers import make_user
+
+    make_user("admin-csp", superuser=True)
+    from .helpers import make_editor
+
+    make_editor("redaktur-csp")
+    violations = []
+
+    def watch(page):
+        page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => console.error("
+            "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+        )
+        return page
+
+    anonymous = browser.new_context()
+    page = watch(anonymous.new_page())
+    for url in page_urls(kupang).values():
+        page.goto(url)
+    anonymous.close()
+
+    for username, urls in [
+        ("redaktur-csp", [page_urls(kupang)["janji-detail"], page_urls(kupang)["indikator"], kupang + "/sumber/"]),
+        (
+            "admin-csp",
+            [
+                kupang + "/admin/",
+                kupang + "/admin/promises/promise/",
+                kupang + "/admin/promises/promise/1/change/",
+                kupang + "/admin/promises/indicator/1/change/",
+                kupang + "/admin/promises/promise/impor/",
+            ],
+        ),
+    ]:
+        context = browser.new_context()
+        page = watch(context.new_page())
+        page.goto(kupang + "/masuk/")
+        page.get_by_label("Nama pengguna").fill(username)
+        page.get_by_label("Sandi").fill("kata-sandi-uji")
+        page.get_by_role("button", name="Masuk").click()
+        for url in urls:
+            response = page.goto(url)
+            assert response.status == 200, url
+            if "/janji/" in url:
+                page.get_by_text("Ubah status", exact=True).click()  # the editor's htmx form opens and loads nothing blocked
+        context.close()
+    assert not violations, violations

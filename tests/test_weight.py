@@ -63,3 +63,28 @@ class PageWeightTests(TestCase):
             )
             assert not re.search(external, html), url
             assert "@font-face" not in html
+
+
+class StaticFilesTests(TestCase):
+    def test_hashed_static_files_are_compressed_and_cached_for_a_year(self):
+        import tempfile
+
+        from django.test import Client, override_settings
+
+        with tempfile.TemporaryDirectory() as root:
+            storages = {
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+            }
+            with override_settings(STATIC_ROOT=root, STORAGES=storages):
+                call_command("collectstatic", interactive=False, verbosity=0)
+                from django.templatetags.static import static
+
+                css = static("css/site.css")
+                assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", css), css
+                response = Client().get(css, headers={"Accept-Encoding": "gzip"})
+                assert response.status_code == 200
+                assert response["Content-Encoding"] == "gzip"
+                max_age = int(re.search(r"max-age=(\d+)", response["Cache-Control"]).group(1))
+                assert max_age >= 365 * 24 * 3600
+                assert "immutable" in response["Cache-Control"]
