@@ -199,7 +199,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["request_id"]}
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["request_id"]},
     },
 }
 

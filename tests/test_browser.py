@@ -204,6 +204,8 @@ def test_no_page_type_reports_a_content_security_policy_violation(kupang, browse
             response = page.goto(url)
             assert response.status == 200, url
             if "/janji/" in url:
-                page.get_by_text("Ubah status", exact=True).click()  # the editor's htmx form opens and loads nothing blocked
+                page.get_by_text(
+                    "Ubah status", exact=True
+                ).click()  # the editor's htmx form opens and loads nothing blocked
         context.close()
     assert not violations, violations
