@@ -6,6 +6,7 @@ import re
 import secrets
 import socket
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.parse
@@ -205,6 +206,12 @@ class TwoProcessesTests(TransactionTestCase):
             "DEBUG": "false",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        # production settings serve hashed static files: collect them for these processes
+        static_root = self.enterContext(tempfile.TemporaryDirectory())
+        env["STATIC_ROOT"] = static_root
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+        )
         promise = make_promise(title="Janji di dua proses")
         PromiseSource.objects.create(promise=promise, source=make_source())
         make_editor("redaktur")
