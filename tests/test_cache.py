@@ -6,8 +6,8 @@ import re
 import secrets
 import socket
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 import urllib.parse
 from datetime import date
