@@ -157,6 +157,9 @@ class StatusChangeForm(NewSourceFields):
         return cleaned
 
 
+READING_FIELDS = ["value", "value_max", "qualifier", "unit", "as_of", "counts", "said_by", "said_by_name", "source"]
+
+
 class ReadingForm(NewSourceFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
     value = forms.DecimalField(label=_("Nilai"), min_value=0, max_digits=20, decimal_places=2)
@@ -177,22 +180,7 @@ class ReadingForm(NewSourceFields):
     )
     note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
 
-    field_order = [
-        "value",
-        "value_max",
-        "qualifier",
-        "unit",
-        "as_of",
-        "counts",
-        "said_by",
-        "said_by_name",
-        "source",
-        "new_url",
-        "new_outlet",
-        "new_headline",
-        "new_published",
-        "note",
-    ]
+    field_order = [*READING_FIELDS, "new_url", "new_outlet", "new_headline", "new_published", "note"]
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,6 +191,10 @@ class ReadingForm(NewSourceFields):
         )
         self.fields["version"].initial = indicator.version
         self.fields["unit"].initial = indicator.unit
+
+    def reading_values(self) -> dict:
+        """The cleaned fields that become the Reading (the pasted source is handled apart)."""
+        return {name: self.cleaned_data[name] for name in [*READING_FIELDS, "note"]}
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]

@@ -92,26 +92,11 @@ def indicator_reading(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReadingForm(request.POST, indicator=indicator)
     conflict = []
     if form.is_valid():
-        values = {
-            name: form.cleaned_data[name]
-            for name in (
-                "value",
-                "value_max",
-                "qualifier",
-                "unit",
-                "as_of",
-                "counts",
-                "said_by",
-                "said_by_name",
-                "source",
-                "note",
-            )
-        }
         try:
             services.add_reading(
                 indicator,
                 expected_version=form.cleaned_data["version"],
-                values=values,
+                values=form.reading_values(),
                 new_source=form.new_source_data(),
                 editor=request.user,
             )
