@@ -61,7 +61,7 @@ class PublicPagesTests(TestCase):
             self.client.get(self.indicator.get_absolute_url())
 
     def test_sources_page_query_count_is_pinned(self):
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(reverse("promises:sources"))
 
     def test_changes_page_query_count_is_pinned(self):

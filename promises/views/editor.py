@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from .. import services
 from ..context_processors import Editing
 from ..forms import PromiseTextForm, ReadingForm, SourceForm, StatusChangeForm
-from ..models import Indicator, Promise, Source, StatusChange
-from .public import indicator_context, promise_context
+from ..models import Indicator, Promise, StatusChange
+from .public import indicator_context, promise_context, source_page
 
 
 def _with_current_version(form_class, request: HttpRequest, version: int, **kwargs):
@@ -135,6 +135,6 @@ def source_add(request: HttpRequest) -> HttpResponse:
         if not request.htmx:
             return redirect(source)
         form = None
-    context = {"sources": Source.objects.for_list(), "source_form": form or SourceForm(), "existing": existing}
+    context = {"page": source_page(request), "source_form": form or SourceForm(), "existing": existing}
     template = "promises/source_list.html" + ("#body" if request.htmx else "")
     return render(request, template, context)

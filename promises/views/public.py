@@ -13,6 +13,7 @@ from ..forms import PromiseFilterForm, PromiseTextForm, ReadingForm, SourceForm,
 from ..models import Administration, Claim, Indicator, Promise, Source, StatusChange
 
 PAGE_SIZE = 20
+SOURCES_PAGE_SIZE = 50
 
 
 def _administration() -> Administration:
@@ -95,10 +96,14 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "promises/indicator_detail.html", indicator_context(indicator, Editing(request)))
 
 
+def source_page(request: HttpRequest):
+    return Paginator(Source.objects.for_list(), SOURCES_PAGE_SIZE).get_page(request.GET.get("halaman"))
+
+
 @require_GET
 @cached_page
 def source_list(request: HttpRequest) -> HttpResponse:
-    context = {"sources": Source.objects.for_list()}
+    context = {"page": source_page(request)}
     if Editing(request).source:
         context["source_form"] = SourceForm()
     return render(request, "promises/source_list.html", context)
