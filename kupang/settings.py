@@ -51,6 +51,8 @@ MIDDLEWARE = [
     # an id per request (X-Request-ID), on the response and on every log line written meanwhile
     "promises.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whole pages for anonymous readers, never stale (promises/cache.py)
+    "promises.cache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -16,19 +16,29 @@ import hashlib
 import threading
 import uuid
 from contextlib import contextmanager
-from functools import lru_cache, wraps
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import get_conditional_response
 
 VERSION_KEY = "pjk:data-version"
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_TIMEOUT = 24 * 60 * 60
-KEPT_HEADERS = ("Content-Type", "Vary", "Link")
+# Headers added outside this middleware (SecurityMiddleware, the request id) are added again on a hit.
+NOT_REPLAYED = {
+    "X-Request-ID",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Content-Length",
+}
 
 _batch = threading.local()
 
@@ -82,42 +92,76 @@ def build_id() -> str:
 
 
 def _page_key(request: HttpRequest) -> str:
+    # The language is in the path (/en/...), and the body may be gzip-compressed by the inner middleware.
     parts = [
         build_id(),
         request.scheme,
         request.get_host(),
         request.get_full_path(),
-        get_language() or "",
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
+        "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "",
     ]
     return "pjk:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 def cached_page(view):
-    """Serve anonymous GETs from the cache while the data version has not changed."""
+    """Mark a view's pages as cacheable; PageCacheMiddleware stores and serves them."""
+    view.pjk_cacheable = True  # functools.wraps carries it to the decorators above
+    return view
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+
+def _cacheable(request: HttpRequest) -> bool:
+    """Whether the URL leads to a view marked with @cached_page (decided before any view runs)."""
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+    return getattr(match.func, "pjk_cacheable", False)
+
+
+class PageCacheMiddleware:
+    """Serves anonymous GETs of cacheable pages whole, before the rest of the middleware stack runs.
+
+    Placed right after WhiteNoise: a hit skips sessions, locale, CSRF, auth, CSP, gzip and the view, and is
+    answered with the headers and (compressed) body the full stack produced when the page was stored.
+    SecurityMiddleware and the request id still apply, as they sit outside.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         # DEBUG: templates change under a running server; never cache there.
-        if settings.DEBUG or request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return view(request, *args, **kwargs)
+        if (
+            settings.DEBUG
+            or request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or not _cacheable(request)
+        ):
+            return self.get_response(request)
         key = _page_key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY)
+        hit = found.get(key)
+        if version is not None and hit and hit[0] == version:
+            return self._replay(request, hit)
         if version is None:
             cache.add(VERSION_KEY, uuid.uuid4().hex, None)
             version = cache.get(VERSION_KEY)
-        hit = found.get(key)
-        if hit and hit[0] == version:
-            response = HttpResponse(hit[1])
-            for header, value in hit[2]:
-                response[header] = value
-            return response
-        response = view(request, *args, **kwargs)
+        response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
+            headers = [(h, v) for h, v in response.items() if h not in NOT_REPLAYED]
             cache.set(key, (version, response.content, headers), PAGE_TIMEOUT)
         return response
 
-    return wrapper
+    @staticmethod
+    def _replay(request: HttpRequest, hit) -> HttpResponse:
+        _version, body, headers = hit
+        response = HttpResponse(body)
+        for header, value in headers:
+            response[header] = value
+        conditional = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        return conditional or response
