@@ -93,7 +93,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # Off by default: a health check is one more round trip ("SELECT 1") on every request. Django still
+        # drops a connection that failed; after a database restart a worker's first request may fail once.
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -111,12 +111,13 @@ def cached_page(view):
     return view
 
 
-def _cacheable(request: HttpRequest) -> bool:
-    """Whether the URL leads to a view marked with @cached_page (decided before any view runs)."""
-    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+@lru_cache(maxsize=4096)
+def _cacheable(path: str) -> bool:
+    """Whether the path leads to a view marked with @cached_page (decided before any view runs)."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
-            match = resolve(request.path_info)
+            match = resolve(path)
         except Resolver404:
             return False
     return getattr(match.func, "pjk_cacheable", False)
@@ -139,7 +140,7 @@ class PageCacheMiddleware:
             settings.DEBUG
             or request.method != "GET"
             or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or not _cacheable(request)
+            or not _cacheable(request.path_info)
         ):
             return self.get_response(request)
         key = _page_key(request)
