@@ -159,3 +159,10 @@ class ReadingTests(TestCase):
         make_reading(indicator, value=Decimal(1000), as_of=date(2025, 8, 1), counts=Reading.Counts.CLAIMED)
         indicator = type(indicator).objects.with_readings().get(pk=indicator.pk)
         assert indicator.progress_percent() == 40
+
+
+class ReadingVerificationTests(TestCase):
+    def test_a_figure_only_the_government_gives_is_marked_as_its_claim(self):
+        indicator = make_indicator()
+        assert make_reading(indicator, said_by=Reading.SaidBy.WALI_KOTA).verification == "klaim_pemerintah"
+        assert make_reading(indicator, said_by=Reading.SaidBy.MEDIA).verification == "dikonfirmasi_media"

@@ -225,6 +225,17 @@ class Reading(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} {self.unit} ({self.as_of})"
 
+    def save(self, *args, **kwargs):
+        if not self.verification:
+            self.verification = self.verification_for(self.said_by)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def verification_for(said_by: str) -> str:
+        """What a figure rests on by default: the government's word, or an outlet or other party reporting it."""
+        government = {SaidBy.WALI_KOTA, SaidBy.WAKIL_WALI_KOTA, SaidBy.PEMERINTAH}
+        return Verification.KLAIM_PEMERINTAH if said_by in government else Verification.DIKONFIRMASI_MEDIA
+
     def clean(self) -> None:
         errors = {}
         if self.as_of and self.as_of > timezone.localdate():
@@ -239,7 +250,3 @@ class Reading(models.Model):
     @property
     def as_of_label(self) -> str:
         return date_label(self.as_of, self.as_of_precision)
-
-    @property
-    def is_government_claim(self) -> bool:
-        return self.said_by in {self.SaidBy.WALI_KOTA, self.SaidBy.WAKIL_WALI_KOTA, self.SaidBy.PEMERINTAH}

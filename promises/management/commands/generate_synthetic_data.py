@@ -37,7 +37,7 @@ from promises.models import (
 )
 from promises.models.promise import fold
 
-from .load_kupang_data import DATA_FILE, GOVERNMENT, decimal_or_none
+from .load_kupang_data import DATA_FILE, decimal_or_none
 
 SLUG_PREFIX = "sintetis-"
 CODE_PREFIX = "SIN-"
@@ -343,7 +343,7 @@ class Generator:
                     counts=reading["counts"],
                     said_by=reading["said_by"],
                     said_by_name="Narasumber sintetis" if reading.get("said_by_name") else "",
-                    verification="klaim_pemerintah" if reading["said_by"] in GOVERNMENT else "dikonfirmasi_media",
+                    verification=Reading.verification_for(reading["said_by"]),
                     source=sources[reading["source"]],
                     note=self.text(reading.get("note", "")),
                     created_at=self.now,

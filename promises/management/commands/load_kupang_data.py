@@ -27,7 +27,6 @@ from promises.models import (
 )
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "kupang.json"
-GOVERNMENT = {Reading.SaidBy.WALI_KOTA, Reading.SaidBy.WAKIL_WALI_KOTA, Reading.SaidBy.PEMERINTAH}
 
 
 def decimal_or_none(value) -> Decimal | None:
@@ -223,7 +222,6 @@ class Loader:
             },
         )
         for reading in item["readings"]:
-            said_by = reading["said_by"]
             self.upsert(
                 Reading,
                 {
@@ -238,9 +236,8 @@ class Loader:
                     "value_max": decimal_or_none(reading.get("value_max")),
                     "as_of_precision": reading.get("as_of_precision", "day"),
                     "qualifier": reading.get("qualifier", ""),
-                    "said_by": said_by,
+                    "said_by": reading["said_by"],
                     "said_by_name": reading.get("said_by_name", ""),
-                    "verification": "klaim_pemerintah" if said_by in GOVERNMENT else "dikonfirmasi_media",
                     "note": reading.get("note", ""),
                 },
             )
