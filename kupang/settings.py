@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,5 +205,3 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["request_id"]},
     },
 }
-
-SITE_NAME = _("Pantau Janji Kupang")

@@ -82,7 +82,7 @@ def rate(promise: Promise, status=Promise.Status.DALAM_PROSES, **overrides):
     return services.change_status(promise, **(values | overrides))
 
 
-def make_user(username="editor", *, staff=False, superuser=False, perms=()):
+def make_user(username="editor", *, staff=False, superuser=False):
     user = get_user_model().objects.create_user(
         username=username, password="kata-sandi-uji", is_staff=staff or superuser, is_superuser=superuser
     )

@@ -164,3 +164,15 @@ class ConditionalGetTests(TestCase):
         assert self.client.get(url, headers={"If-None-Match": etag}).status_code == 304
         rate(make_promise(title="Janji yang baru dinilai"))
         assert self.client.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+class SourceLinkTests(TestCase):
+    def test_a_source_links_to_the_page_of_the_list_it_stands_on(self):
+        from datetime import date
+
+        oldest = make_source(published=date(2024, 1, 1))
+        for day in range(1, 56):
+            make_source(published=date(2025, 1, 1).replace(day=1 + day % 28))
+        url = oldest.get_absolute_url()
+        assert url == reverse("promises:sources") + f"?halaman=2#sumber-{oldest.pk}"
+        assert f'id="sumber-{oldest.pk}"' in self.client.get(url.split("#")[0]).text

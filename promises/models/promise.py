@@ -29,9 +29,6 @@ class Status(models.TextChoices):
     TIDAK_DAPAT_DIVERIFIKASI = "tidak_dapat_diverifikasi", _("Tidak dapat diverifikasi")
 
 
-VERDICTS = {Status.DITEPATI, Status.DITEPATI_SEBAGIAN, Status.TIDAK_DITEPATI, Status.TIDAK_DAPAT_DIVERIFIKASI}
-
-
 class Verification(models.TextChoices):
     """How far a status or figure is confirmed: a separate axis from the status itself."""
 
@@ -224,10 +221,6 @@ class Promise(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("promises:detail", kwargs={"pk": self.pk, "slug": self.slug})
-
-    @property
-    def is_verdict(self) -> bool:
-        return self.status in VERDICTS
 
 
 class PromiseSource(models.Model):

@@ -46,12 +46,15 @@ class Kind(models.TextChoices):
     LAPANGAN = "lapangan", _("Pemeriksaan lapangan")
 
 
+# The sources page's order; `pk` last so pages are stable when dates and outlets tie.
+LIST_ORDER = (models.F("published").desc(nulls_last=True), "outlet", "pk")
+LIST_PAGE_SIZE = 50
+
+
 class SourceQuerySet(models.QuerySet):
     def for_list(self):
         """Sources with what they support, newest first (2 queries with the prefetch)."""
-        return self.prefetch_related("promise_links__promise").order_by(
-            models.F("published").desc(nulls_last=True), "outlet"
-        )
+        return self.prefetch_related("promise_links__promise").order_by(*LIST_ORDER)
 
 
 class Source(models.Model):
@@ -111,7 +114,11 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("promises:sources") + f"#sumber-{self.pk}"
+        """The source on its page of the paginated sources list (one query: the ids in list order)."""
+        ids = list(Source.objects.order_by(*LIST_ORDER).values_list("pk", flat=True))
+        page = ids.index(self.pk) // LIST_PAGE_SIZE + 1
+        query = f"?halaman={page}" if page > 1 else ""
+        return reverse("promises:sources") + query + f"#sumber-{self.pk}"
 
     def clean(self) -> None:
         errors = {}

@@ -11,9 +11,9 @@ from ..cache import cached_page
 from ..context_processors import Editing
 from ..forms import PromiseFilterForm, PromiseTextForm, ReadingForm, SourceForm, StatusChangeForm
 from ..models import Administration, Claim, Indicator, Promise, Source, StatusChange
+from ..models.source import LIST_PAGE_SIZE
 
 PAGE_SIZE = 20
-SOURCES_PAGE_SIZE = 50
 
 
 def _administration() -> Administration:
@@ -97,7 +97,7 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def source_page(request: HttpRequest):
-    return Paginator(Source.objects.for_list(), SOURCES_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return Paginator(Source.objects.for_list(), LIST_PAGE_SIZE).get_page(request.GET.get("halaman"))
 
 
 @require_GET
