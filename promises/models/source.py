@@ -46,15 +46,18 @@ class Kind(models.TextChoices):
     LAPANGAN = "lapangan", _("Pemeriksaan lapangan")
 
 
-# The sources page's order; `pk` last so pages are stable when dates and outlets tie.
-LIST_ORDER = (models.F("published").desc(nulls_last=True), "outlet", "pk")
+def list_order() -> tuple:
+    """The sources page's order; `pk` last so pages are stable when dates and outlets tie."""
+    return (models.F("published").desc(nulls_last=True), "outlet", "pk")
+
+
 LIST_PAGE_SIZE = 50
 
 
 class SourceQuerySet(models.QuerySet):
     def for_list(self):
         """Sources with what they support, newest first (2 queries with the prefetch)."""
-        return self.prefetch_related("promise_links__promise").order_by(*LIST_ORDER)
+        return self.prefetch_related("promise_links__promise").order_by(*list_order())
 
 
 class Source(models.Model):
@@ -115,7 +118,7 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         """The source on its page of the paginated sources list (one query: the ids in list order)."""
-        ids = list(Source.objects.order_by(*LIST_ORDER).values_list("pk", flat=True))
+        ids = list(Source.objects.order_by(*list_order()).values_list("pk", flat=True))
         page = ids.index(self.pk) // LIST_PAGE_SIZE + 1
         query = f"?halaman={page}" if page > 1 else ""
         return reverse("promises:sources") + query + f"#sumber-{self.pk}"
