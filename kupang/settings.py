@@ -50,8 +50,8 @@ MIDDLEWARE = [
     # an id per request (X-Request-ID), on the response and on every log line written meanwhile
     "promises.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # whole pages for anonymous readers, never stale (promises/cache.py)
-    "promises.cache.PageCacheMiddleware",
+    # whole pages for anonymous readers, never stale (promises/middleware.py, promises/cache.py)
+    "promises.middleware.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "promises.context_processors.editing",
+                "promises.permissions.editing",
             ],
         },
     },
@@ -122,7 +122,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Behind nginx (deploy/nginx.conf) the client's address comes from X-Real-IP, which nginx overwrites.
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
-AXES_CLIENT_IP_CALLABLE = "promises.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "promises.permissions.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "id"

@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import admin_import, cache, services
+from .forms import VersionedForm
 from .models import (
     Administration,
     Claim,
@@ -82,8 +87,8 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
-class PromiseAdminForm(forms.ModelForm):
-    """The promise's own fields plus an optional status change that goes through the one service."""
+class PromiseAdminForm(VersionedForm, forms.ModelForm):
+    """The promise's own fields plus an optional status change, checked by the same rules as the public form."""
 
     new_status = forms.ChoiceField(label=_("Status baru"), choices=[("", "—"), *Promise.Status.choices], required=False)
     new_verification = forms.ChoiceField(
@@ -95,7 +100,6 @@ class PromiseAdminForm(forms.ModelForm):
     change_sources = forms.ModelMultipleChoiceField(
         label=_("Sumber perubahan"), queryset=Source.objects.all(), required=False
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Promise
@@ -118,24 +122,19 @@ class PromiseAdminForm(forms.ModelForm):
             "opd",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
-
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("loaded_version") not in (None, self.instance.version):
+        if self.instance.pk and cleaned.get("version") not in (None, self.instance.version):
             raise ValidationError(
                 _("Janji ini sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman lalu ulangi.")
             )
         if cleaned.get("new_status"):
             try:
-                services.validate_status_change(
+                StatusChange.check_rules(
                     status=cleaned["new_status"],
                     verification=cleaned.get("new_verification", ""),
                     reason=cleaned.get("change_reason", ""),
-                    sources=list(cleaned.get("change_sources") or []),
+                    has_source=bool(cleaned.get("change_sources")),
                 )
             except ValidationError as error:
                 field_names = {
@@ -151,11 +150,17 @@ class PromiseAdminForm(forms.ModelForm):
 
 @admin.register(Promise)
 class PromiseAdmin(admin.ModelAdmin):
+    """Promises through the same version-checked services as the public pages; a save is one transaction.
+
+    The text edit, the optional status change and the inline rows are saved together or not at all: when
+    someone else saved the promise after the form was loaded, nothing is written and one message says so.
+    """
+
     form = PromiseAdminForm
     list_display = ["code", "title", "sector", "origin", "status", "verification", "last_checked"]
     list_filter = ["status", "verification", "origin", "sector", "administration"]
     search_fields = ["code", "title", "description", "opd"]
-    readonly_fields = ["status", "verification", "last_checked", "version", "updated_at"]
+    readonly_fields = ["status", "verification", "last_checked", "current_version", "updated_at"]
     autocomplete_fields = ["made_source"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PromiseSourceInline, StatusChangeInline]
@@ -163,46 +168,58 @@ class PromiseAdmin(admin.ModelAdmin):
         (None, {"fields": ["administration", "code", "number", "title", "slug", "description", "sector", "programme"]}),
         (_("Asal janji"), {"fields": ["origin", "made_on", "made_where", "made_source"]}),
         (_("Penilaian"), {"fields": ["success_criteria", "deadline", "deadline_note", "opd"]}),
-        (_("Status saat ini"), {"fields": ["status", "verification", "last_checked", "version", "updated_at"]}),
+        (_("Status saat ini"), {"fields": ["status", "verification", "last_checked", "current_version", "updated_at"]}),
         (
             _("Ubah status"),
-            {"fields": ["new_status", "new_verification", "change_reason", "change_sources", "loaded_version"]},
+            {"fields": ["new_status", "new_verification", "change_reason", "change_sources", "version"]},
         ),
     ]
 
+    @admin.display(description=_("versi"))
+    def current_version(self, obj) -> int:
+        return obj.version
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # `version` is the form's own hidden field (VersionedForm), not the model's non-editable column.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if name != "version"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(admin_import.import_promises)
+        return [path("impor/", import_view, name="promises_promise_import"), *super().get_urls()]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            with cache.batch(), transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.Stale as stale:
+            # Someone saved between this form's checks and its save: everything above was rolled back.
+            self.message_user(request, _("Tidak disimpan: %(error)s") % {"error": stale}, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         if change:
-            # The same version-checked path as the public edit form; status, verification and version are
-            # never written back from the form.
             fields = [name for name in form.changed_data if name in PromiseAdminForm.Meta.fields]
-            try:
-                obj = services.update_promise(
-                    obj,
-                    expected_version=form.cleaned_data["loaded_version"] or obj.version,
-                    values={name: form.cleaned_data[name] for name in fields},
-                    editor=request.user,
-                )
-            except services.StaleVersion as error:
-                messages.error(request, _("Tidak disimpan: %(error)s") % {"error": error})
-                return
+            obj = services.update_promise(
+                obj,
+                expected_version=form.cleaned_data["version"],
+                values={name: form.cleaned_data[name] for name in fields},
+                editor=request.user,
+            )
         else:
             obj.updated_by = request.user
             obj.save()
-        new_status = form.cleaned_data.get("new_status")
-        if not new_status:
-            return
-        try:
+        if form.cleaned_data.get("new_status"):
             services.change_status(
                 obj,
-                expected_version=Promise.objects.values_list("version", flat=True).get(pk=obj.pk),
-                status=new_status,
+                expected_version=obj.version,
+                status=form.cleaned_data["new_status"],
                 verification=form.cleaned_data.get("new_verification", ""),
                 reason=form.cleaned_data.get("change_reason", ""),
                 sources=form.cleaned_data.get("change_sources") or [],
                 editor=request.user,
             )
-        except services.StaleVersion as error:
-            messages.error(request, _("Status tidak diubah: %(error)s") % {"error": error})
 
 
 @admin.register(StatusChange)

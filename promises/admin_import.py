@@ -79,7 +79,7 @@ def _confirm(request: HttpRequest, context: dict) -> HttpResponse:
         administration = Administration.objects.get(pk=payload["administration"])
     except (signing.BadSignature, Administration.DoesNotExist, KeyError, TypeError):
         messages.error(request, gettext("Pratinjau kedaluwarsa atau tidak sah; unggah berkasnya lagi."))
-        return redirect("promises_promise_import")
+        return redirect("admin:promises_promise_import")
     links = _confirmed_links(request)
     try:
         result = importing.apply(payload["text"], administration, links)

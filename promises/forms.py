@@ -2,11 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.db.models.functions import Left, Length
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Promise, Reading, Sector, Source, normalize_url
-from .services import validate_status_change
+from .models import Promise, Reading, Sector, Source, StatusChange, normalize_url
+from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE
 
 # Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself).
 NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
@@ -66,6 +65,33 @@ class PromiseFilterForm(forms.Form):
         return promises.order_by(*SORTS.get(data.get("urut") or "kode", SORTS["kode"]))
 
 
+class VersionedForm(forms.Form):
+    """A form for an object that carries a version: the hidden `version` is the one the editor loaded, so a save
+    made after someone else's is refused (services.Stale) instead of overwriting it.
+
+    `versioned_as` names the constructor keyword that passes the object (`instance` for a ModelForm).
+    """
+
+    versioned_as = "instance"
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        versioned = None if self.versioned_as == "instance" else kwargs.pop(self.versioned_as)
+        super().__init__(*args, **kwargs)
+        self.versioned = versioned or self.instance  # a ModelForm's instance (a new one on an add form)
+        self.fields["version"].initial = self.versioned.version
+
+    def rebound(self, current, message: str) -> "VersionedForm":
+        """The editor's input again, bound to `current`'s version with `message` on top: they see what changed
+        and a deliberate second save goes through."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        form = type(self)(data, prefix=self.prefix, **{self.versioned_as: current})
+        form.is_valid()
+        form.add_error(None, message)
+        return form
+
+
 class NewSourceFields(forms.Form):
     """A source pasted on the spot: its URL (normalised; an existing URL reuses that source), outlet, headline, date."""
 
@@ -73,18 +99,15 @@ class NewSourceFields(forms.Form):
     new_outlet = forms.CharField(label=_("Media / penerbit"), required=False, max_length=200)
     new_headline = forms.CharField(label=_("Judul artikel"), required=False, max_length=500)
     new_published = forms.DateField(
-        label=_("Tanggal terbit"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal terbit"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[PUBLISHED_NOT_IN_FUTURE],
     )
 
     def clean_new_url(self):
         url = self.cleaned_data["new_url"].strip()
         return normalize_url(url) if url else ""
-
-    def clean_new_published(self):
-        published = self.cleaned_data["new_published"]
-        if published and published > timezone.localdate():
-            raise ValidationError(_("Tanggal terbit tidak boleh di masa depan."))
-        return published
 
     def clean(self):
         cleaned = super().clean()
@@ -107,8 +130,8 @@ class NewSourceFields(forms.Form):
         }
 
 
-class StatusChangeForm(NewSourceFields):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class StatusChangeForm(VersionedForm, NewSourceFields):
+    versioned_as = "promise"
     status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
     verification = forms.ChoiceField(
         label=_("Verifikasi"),
@@ -134,22 +157,22 @@ class StatusChangeForm(NewSourceFields):
         "new_published",
     ]
 
-    def __init__(self, *args, promise: Promise, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sources"].queryset = Source.objects.filter(promise_links__promise=promise).order_by("-published")
-        self.fields["version"].initial = promise.version
+        self.fields["sources"].queryset = Source.objects.filter(promise_links__promise=self.versioned).order_by(
+            "-published"
+        )
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        has_source = bool(cleaned.get("sources")) or bool(cleaned.get("new_url"))
         try:
-            validate_status_change(
+            StatusChange.check_rules(
                 status=cleaned["status"],
                 verification=cleaned.get("verification", ""),
                 reason=cleaned.get("reason", ""),
-                sources=[True] if has_source else [],
+                has_source=bool(cleaned.get("sources")) or bool(cleaned.get("new_url")),
             )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
@@ -160,15 +183,17 @@ class StatusChangeForm(NewSourceFields):
 READING_FIELDS = ["value", "value_max", "qualifier", "unit", "as_of", "counts", "said_by", "said_by_name", "source"]
 
 
-class ReadingForm(NewSourceFields):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ReadingForm(VersionedForm, NewSourceFields):
+    versioned_as = "indicator"
     value = forms.DecimalField(label=_("Nilai"), min_value=0, max_digits=20, decimal_places=2)
     value_max = forms.DecimalField(
         label=_("Nilai maksimum (bila rentang)"), min_value=0, max_digits=20, decimal_places=2, required=False
     )
     qualifier = forms.ChoiceField(label=_("Keterangan nilai"), choices=Reading.Qualifier.choices, required=False)
     unit = forms.CharField(label=_("Satuan"), max_length=30)
-    as_of = forms.DateField(label=_("Per tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("Per tanggal"), widget=forms.DateInput(attrs={"type": "date"}), validators=[AS_OF_NOT_IN_FUTURE]
+    )
     counts = forms.ChoiceField(label=_("Yang dihitung"), choices=Reading.Counts.choices)
     said_by = forms.ChoiceField(label=_("Disampaikan oleh"), choices=Reading.SaidBy.choices)
     said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
@@ -182,31 +207,28 @@ class ReadingForm(NewSourceFields):
 
     field_order = [*READING_FIELDS, "new_url", "new_outlet", "new_headline", "new_published", "note"]
 
-    def __init__(self, *args, indicator, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        indicator = self.versioned
         self.fields["source"].queryset = (
             Source.objects.filter(Q(readings__indicator=indicator) | Q(promise_links__promise__indicators=indicator))
             .distinct()
             .order_by("-published", "outlet")
         )
-        self.fields["version"].initial = indicator.version
         self.fields["unit"].initial = indicator.unit
 
     def reading_values(self) -> dict:
         """The cleaned fields that become the Reading (the pasted source is handled apart)."""
         return {name: self.cleaned_data[name] for name in [*READING_FIELDS, "note"]}
 
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of > timezone.localdate():
-            raise ValidationError(_("Tanggal angka tidak boleh di masa depan."))
-        return as_of
-
     def clean(self):
         cleaned = super().clean()
-        value, value_max = cleaned.get("value"), cleaned.get("value_max")
-        if value is not None and value_max is not None and value_max < value:
-            self.add_error("value_max", _("Nilai maksimum harus lebih besar dari nilai."))
+        try:  # the model's own rules on the fields that are valid so far (the range is ordered)
+            Reading(value=cleaned.get("value"), value_max=cleaned.get("value_max")).clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
         if not self.errors and not cleaned.get("source") and not cleaned.get("new_url"):
             self.add_error("source", _("Pilih sumber yang sudah tercatat atau tempel URL sumber baru."))
         return cleaned
@@ -228,10 +250,8 @@ class SourceForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class PromiseTextForm(forms.ModelForm):
+class PromiseTextForm(VersionedForm, forms.ModelForm):
     """An editor's change to a promise's own texts (never its status: that has its own form and history)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Promise
@@ -244,7 +264,6 @@ class PromiseTextForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         self.fields["description"].max_length = 5000
         self.fields["success_criteria"].max_length = 2000
 

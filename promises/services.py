@@ -1,39 +1,39 @@
-"""Writes that span several models, each in one transaction."""
+"""Writes that span several models, each in one transaction, version-checked, with one cache invalidation.
+
+Every write an editor makes goes through here: from the public pages' forms and from the admin. Each one
+claims the next version of the object it changes with a conditional UPDATE (`_take_version`), so of two
+editors saving from the same version exactly one wins and the other gets `Stale` with the object as it is
+now; nothing of a refused write is kept.
+"""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import cache
 from .models import Indicator, Promise, PromiseSource, Reading, Source, StatusChange, normalize_url
 
 
-class StaleVersion(Exception):
-    """Someone else saved the promise after the editor loaded it."""
+class Stale(Exception):
+    """Someone else saved the object after the editor loaded it; `current` is the object as it is now."""
 
-    def __init__(self, promise: Promise):
-        self.promise = promise
-        super().__init__(_("Janji ini sudah diubah orang lain sejak Anda membukanya."))
+    def __init__(self, current: models.Model):
+        self.current = current
+        if isinstance(current, Indicator):
+            message = _("Indikator ini sudah diubah orang lain sejak Anda membukanya.")
+        else:
+            message = _("Janji ini sudah diubah orang lain sejak Anda membukanya.")
+        super().__init__(message)
 
 
-def validate_status_change(*, status: str, verification: str, reason: str, sources: list) -> None:
-    """The rules of a status change, shared by the service and the forms that feed it."""
-    errors = {}
-    if status not in Promise.Status.values:
-        errors["status"] = _("Status tidak dikenal.")
-    if verification and verification not in Promise.Verification.values:
-        errors["verification"] = _("Tingkat verifikasi tidak dikenal.")
-    if status != Promise.Status.BELUM_DINILAI and not verification:
-        errors["verification"] = _("Pilih tingkat verifikasi untuk status ini.")
-    if not (reason or "").strip():
-        errors["reason"] = _("Alasan perubahan wajib diisi.")
-    if status != Promise.Status.BELUM_DINILAI and not sources:
-        errors["sources"] = _("Sertakan minimal satu sumber untuk status ini.")
-    if errors:
-        raise ValidationError(errors)
+def _take_version(model: type[models.Model], pk: int, expected: int, **updates) -> None:
+    """Move the row from version `expected` to the next one (with `updates`), or raise Stale."""
+    if not model.objects.filter(pk=pk, version=expected).update(version=F("version") + 1, **updates):
+        raise Stale(model.objects.get(pk=pk))
+    cache.bump()  # an .update() sends no signal
 
 
 @transaction.atomic
@@ -50,39 +50,36 @@ def change_status(
 ) -> StatusChange:
     """Set a promise's status and append the history row, or change nothing.
 
-    Refuses a stale version (StaleVersion), a missing reason, and a missing source for any status
-    other than "Belum dinilai" (ValidationError). The version check is a conditional UPDATE, so of two
-    editors saving from the same version exactly one wins. `checked=False` (the data loader) records the
-    change without claiming the promise was checked today.
+    Refuses a stale version (Stale) and what `StatusChange.check_rules` refuses (ValidationError).
+    `checked=False` (the data loader) records the change without claiming the promise was checked today.
     """
     reason = (reason or "").strip()
     sources = list(sources)
-    validate_status_change(status=status, verification=verification, reason=reason, sources=sources)
+    StatusChange.check_rules(status=status, verification=verification, reason=reason, has_source=bool(sources))
     if status == Promise.Status.BELUM_DINILAI:
         verification = ""
-
-    previous = Promise.objects.values_list("status", flat=True).get(pk=promise.pk)
-    now = timezone.now()
-    updated = Promise.objects.filter(pk=promise.pk, version=expected_version).update(
-        status=status,
-        verification=verification,
-        last_checked=timezone.localdate(now) if checked else F("last_checked"),
-        version=F("version") + 1,
-        updated_at=now,
-    )
-    if not updated:
-        promise.refresh_from_db()
-        raise StaleVersion(promise)
-    change = StatusChange.objects.create(
-        promise=promise,
-        from_status=previous,
-        to_status=status,
-        verification=verification,
-        reason=reason,
-        editor=editor,
-        created_at=now,
-    )
-    change.sources.set(sources)
+    with cache.batch():
+        previous = Promise.objects.values_list("status", flat=True).get(pk=promise.pk)
+        now = timezone.now()
+        _take_version(
+            Promise,
+            promise.pk,
+            expected_version,
+            status=status,
+            verification=verification,
+            last_checked=timezone.localdate(now) if checked else F("last_checked"),
+            updated_at=now,
+        )
+        change = StatusChange.objects.create(
+            promise=promise,
+            from_status=previous,
+            to_status=status,
+            verification=verification,
+            reason=reason,
+            editor=editor,
+            created_at=now,
+        )
+        change.sources.set(sources)
     promise.refresh_from_db()
     return change
 
@@ -101,28 +98,23 @@ def get_or_create_source(data: dict, *, editor=None) -> tuple[Source, bool]:
 
 @transaction.atomic
 def record_status_change(promise: Promise, *, form_data: dict, editor) -> StatusChange:
-    """A status change from the editor's form: the pasted source (if any) is created and linked in the same
+    """A status change from an editor's form: the pasted source (if any) is created and linked in the same
     transaction, so a refused change (stale version) leaves no stray source behind."""
-    sources = list(form_data.get("sources") or [])
-    if form_data.get("new_source"):
-        source, _created = get_or_create_source(form_data["new_source"], editor=editor)
-        PromiseSource.objects.get_or_create(promise=promise, source=source)
-        sources.append(source)
-    return change_status(
-        promise,
-        expected_version=form_data["version"],
-        status=form_data["status"],
-        verification=form_data.get("verification", ""),
-        reason=form_data["reason"],
-        sources=sources,
-        editor=editor,
-    )
-
-
-class StaleIndicator(Exception):
-    def __init__(self, indicator: Indicator):
-        self.indicator = indicator
-        super().__init__(_("Indikator ini sudah diubah orang lain sejak Anda membukanya."))
+    with cache.batch():
+        sources = list(form_data.get("sources") or [])
+        if form_data.get("new_source"):
+            source, _created = get_or_create_source(form_data["new_source"], editor=editor)
+            PromiseSource.objects.get_or_create(promise=promise, source=source)
+            sources.append(source)
+        return change_status(
+            promise,
+            expected_version=form_data["version"],
+            status=form_data["status"],
+            verification=form_data.get("verification", ""),
+            reason=form_data["reason"],
+            sources=sources,
+            editor=editor,
+        )
 
 
 @transaction.atomic
@@ -130,16 +122,16 @@ def add_reading(
     indicator: Indicator, *, expected_version: int, values: dict, new_source: dict | None, editor
 ) -> Reading:
     """Append a reading to an indicator's ledger, version-checked like a status change."""
-    updated = Indicator.objects.filter(pk=indicator.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        indicator.refresh_from_db()
-        raise StaleIndicator(indicator)
-    source = values.pop("source", None)
-    if new_source:
-        source, _created = get_or_create_source(new_source, editor=editor)
-    reading = Reading(indicator=indicator, source=source, created_by=editor, **values)
-    reading.clean()  # the form checked the fields; the database holds the constraints
-    reading.save()
+    with cache.batch():
+        _take_version(Indicator, indicator.pk, expected_version)
+        values = dict(values)
+        source = values.pop("source", None)
+        if new_source:
+            source, _created = get_or_create_source(new_source, editor=editor)
+        reading = Reading(indicator=indicator, source=source, created_by=editor, **values)
+        # The model's own rules (dates, ranges); the database holds the constraints and the keys.
+        reading.full_clean(exclude=["indicator", "source"], validate_unique=False, validate_constraints=False)
+        reading.save()
     indicator.refresh_from_db()
     return reading
 
@@ -147,13 +139,11 @@ def add_reading(
 @transaction.atomic
 def update_promise(promise: Promise, *, expected_version: int, values: dict, editor) -> Promise:
     """Change a promise's own texts, version-checked like a status change; records who and when."""
-    updated = Promise.objects.filter(pk=promise.pk, version=expected_version).update(version=F("version") + 1)
-    if not updated:
-        promise.refresh_from_db()
-        raise StaleVersion(promise)
-    for name, value in values.items():
-        setattr(promise, name, value)
-    promise.updated_by = editor
-    promise.save(update_fields=[*values, "updated_by", "updated_at"])
+    with cache.batch():
+        _take_version(Promise, promise.pk, expected_version)
+        for name, value in values.items():
+            setattr(promise, name, value)
+        promise.updated_by = editor
+        promise.save(update_fields=[*values, "updated_by", "updated_at"])
     promise.refresh_from_db()
     return promise

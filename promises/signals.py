@@ -1,4 +1,8 @@
-"""Every write to the tracker's tables invalidates the page cache (promises/cache.py)."""
+"""The net under the page cache: any save, delete or many-to-many change of a tracker model bumps the data version.
+
+The services bump explicitly (their `.update()`s send no signal); this catches the admin, the shell and any
+other ORM write, so no path can leave a cached page stale (promises/cache.py).
+"""
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save

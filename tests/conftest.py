@@ -30,6 +30,21 @@ def _test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _after_commit_at_once_in_testcase(request, monkeypatch):
+    """A Django TestCase wraps each test in a transaction that never commits, so on-commit work (the page
+    cache's new data version) would never run: there, run it at once. Tests with real commits
+    (TransactionTestCase, the live server) keep Django's own on_commit."""
+    from django.db import transaction
+    from django.test import TestCase
+
+    names = set(request.fixturenames)
+    committing = {"transactional_db", "live_server"} & names
+    in_testcase = isinstance(request.instance, TestCase) or ("db" in names and not committing)
+    if in_testcase:
+        monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
 def _indonesian_first():
     # A request to /en/ leaves English active in the thread; every test starts in Indonesian.
     from django.utils import translation

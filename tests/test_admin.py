@@ -48,7 +48,7 @@ class AdminTests(TestCase):
             "description": promise.description,
             "sector": promise.sector_id,
             "origin": promise.origin,
-            "loaded_version": promise.version,
+            "version": promise.version,
             "source_links-TOTAL_FORMS": 0,
             "source_links-INITIAL_FORMS": 0,
             "changes-TOTAL_FORMS": 0,
@@ -89,7 +89,7 @@ class AdminTests(TestCase):
     def test_a_stale_admin_form_is_refused(self):
         promise = Promise.objects.first()
         url = reverse("admin:promises_promise_change", args=[promise.pk])
-        data = self.change_form_data(promise, title="Judul dari versi lama", loaded_version=promise.version - 1 or 99)
+        data = self.change_form_data(promise, title="Judul dari versi lama", version=promise.version - 1 or 99)
         response = self.client.post(url, data)
         assert response.status_code == 200
         promise.refresh_from_db()

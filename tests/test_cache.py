@@ -89,7 +89,7 @@ class InvalidationTests(TestCase):
             "description": "",
             "sector": self.promise.sector_id,
             "origin": "kampanye",
-            "loaded_version": 1,
+            "version": 1,
             "source_links-TOTAL_FORMS": 0,
             "source_links-INITIAL_FORMS": 0,
             "changes-TOTAL_FORMS": 0,

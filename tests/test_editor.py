@@ -411,7 +411,7 @@ class RaceTests(TransactionTestCase):
                     sources=[sources[i]],
                 )
                 results.append("won")
-            except services.StaleVersion:
+            except services.Stale:
                 results.append("conflict")
             finally:
                 connection.close()

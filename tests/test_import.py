@@ -288,7 +288,7 @@ class CommandTests(ImportTestCase):
 
 
 class AdminImportTests(ImportTestCase):
-    url = reverse("promises_promise_import")
+    url = reverse("admin:promises_promise_import")
 
     def setUp(self):
         super().setUp()

@@ -12,7 +12,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises.models import Indicator, Promise
-from promises.views import data
+from promises.views import open_data as data
 
 from .helpers import grow, make_claim, make_indicator, make_promise, make_reading, make_source, rate, streamed
 

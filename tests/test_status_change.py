@@ -24,7 +24,7 @@ class StatusChangeServiceTests(TestCase):
     def test_a_stale_version_is_refused_and_changes_nothing(self):
         promise = make_promise()
         rate(promise)
-        with pytest.raises(services.StaleVersion):
+        with pytest.raises(services.Stale):
             rate(promise, Promise.Status.DITEPATI, expected_version=1)
         promise.refresh_from_db()
         assert promise.status == Promise.Status.DALAM_PROSES

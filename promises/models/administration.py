@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,13 @@ class AdministrationQuerySet(models.QuerySet):
     def default(self) -> "Administration | None":
         """The administration the site opens on (one query)."""
         return self.order_by("-is_default", "-term_start", "pk").first()
+
+    def default_or_404(self) -> "Administration":
+        """`default()` for a page that needs it: 404 while the database holds no data yet."""
+        administration = self.default()
+        if administration is None:
+            raise Http404("Belum ada data.")
+        return administration
 
 
 class Administration(models.Model):

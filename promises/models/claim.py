@@ -2,7 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .indicator import Precision, Reading, date_label
+from .dates import Precision, date_label
+from .indicator import Reading
 
 
 class ClaimQuerySet(models.QuerySet):

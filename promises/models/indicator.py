@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from .dates import AS_OF_NOT_IN_FUTURE, Precision, date_label
 from .promise import Verification
 
 # Readings of the same kind this close in time are about "the same thing at about the same date".
@@ -60,17 +60,6 @@ class Qualifier(models.TextChoices):
     LEBIH_DARI = "lebih_dari", _("lebih dari")
     SEKITAR = "sekitar", _("sekitar")
     KURANG_DARI = "kurang_dari", _("kurang dari")
-
-
-class Precision(models.TextChoices):
-    """How much of a date the source gives: "April 2025" is stored as 1 April 2025 with month precision."""
-
-    DAY = "day", _("tanggal")
-    MONTH = "month", _("bulan")
-
-
-def date_label(value, precision: str) -> str:
-    return date_format(value, "F Y" if precision == Precision.MONTH else "j F Y")
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -187,7 +176,7 @@ class Reading(models.Model):
     )
     qualifier = models.CharField(_("keterangan nilai"), max_length=20, choices=Qualifier, blank=True, default="")
     unit = models.CharField(_("satuan"), max_length=30)
-    as_of = models.DateField(_("per tanggal"))
+    as_of = models.DateField(_("per tanggal"), validators=[AS_OF_NOT_IN_FUTURE])
     as_of_precision = models.CharField(_("ketelitian tanggal"), max_length=5, choices=Precision, default=Precision.DAY)
     counts = models.CharField(_("yang dihitung"), max_length=20, choices=Counts)
     said_by = models.CharField(_("disampaikan oleh"), max_length=20, choices=SaidBy)
@@ -238,8 +227,6 @@ class Reading(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.as_of and self.as_of > timezone.localdate():
-            errors["as_of"] = _("Tanggal angka tidak boleh di masa depan.")
         if self.value is not None and self.value < 0:
             errors["value"] = _("Nilai tidak boleh negatif.")
         if self.value_max is not None and self.value is not None and self.value_max < self.value:

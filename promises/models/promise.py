@@ -271,7 +271,6 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
         verbose_name = _("perubahan status")
         verbose_name_plural = _("riwayat perubahan status")
         constraints = [
@@ -294,3 +293,24 @@ class StatusChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Riwayat status tidak dapat dihapus."))
+
+    @staticmethod
+    def check_rules(*, status: str, verification: str, reason: str, has_source: bool) -> None:
+        """The rules of a status change (ValidationError keyed by field; `sources` for a missing source).
+
+        The same rules the database holds where it can: a known status, a verification for every rated
+        status, a reason always, and a source for every status but "Belum dinilai".
+        """
+        errors = {}
+        if status not in Status.values:
+            errors["status"] = _("Status tidak dikenal.")
+        if verification and verification not in Verification.values:
+            errors["verification"] = _("Tingkat verifikasi tidak dikenal.")
+        if status != Status.BELUM_DINILAI and not verification:
+            errors["verification"] = _("Pilih tingkat verifikasi untuk status ini.")
+        if not (reason or "").strip():
+            errors["reason"] = _("Alasan perubahan wajib diisi.")
+        if status != Status.BELUM_DINILAI and not has_source:
+            errors["sources"] = _("Sertakan minimal satu sumber untuk status ini.")
+        if errors:
+            raise ValidationError(errors)

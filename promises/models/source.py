@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dates import PUBLISHED_NOT_IN_FUTURE
+
 DROPPED_QUERY_KEYS = {"fbclid", "gclid"}
 
 
@@ -74,7 +76,7 @@ class Source(models.Model):
     headline_is_label = models.BooleanField(
         _("judul berupa keterangan"), default=False, help_text=_("Judul asli tidak terlihat; ini label deskriptif.")
     )
-    published = models.DateField(_("tanggal terbit"), null=True, blank=True)
+    published = models.DateField(_("tanggal terbit"), null=True, blank=True, validators=[PUBLISHED_NOT_IN_FUTURE])
     published_note = models.CharField(_("catatan tanggal"), max_length=300, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind, default=Kind.MEDIA)
     reliability_note = models.CharField(_("catatan keandalan"), max_length=500, blank=True)
@@ -134,8 +136,6 @@ class Source(models.Model):
                 self.archive_url = normalize_url(self.archive_url)
             except ValidationError as error:
                 errors["archive_url"] = error
-        if self.published and self.published > timezone.localdate():
-            errors["published"] = _("Tanggal terbit tidak boleh di masa depan.")
         if not self.published and not self.published_note.strip():
             errors["published_note"] = _("Isi tanggal terbit, atau catatan bila tanggalnya tidak diketahui.")
         if errors:

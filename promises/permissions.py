@@ -1,3 +1,9 @@
+"""Who may do what: the editing rights a page shows controls for, and the client address login throttling counts.
+
+The write views say their permission in their decorators (`@permission_required`); `Editing` is what the
+templates ask ("may this visitor change statuses here?") without touching the session of anonymous readers.
+"""
+
 from functools import cached_property
 
 from django.conf import settings
@@ -38,6 +44,7 @@ class Editing:
 
     @cached_property
     def text(self) -> bool:
+        """May change a promise's own texts (title, description, criteria, deadline, OPD)."""
         return self._has("promises.change_promise")
 
     @cached_property
@@ -46,4 +53,19 @@ class Editing:
 
 
 def editing(request: HttpRequest) -> dict:
+    """Context processor: `editing` in every template."""
     return {"editing": Editing(request)}
+
+
+def client_ip(request) -> str:
+    """The visitor's IP for login throttling (django-axes).
+
+    Behind the reverse proxy of deploy/nginx.conf every request comes from 127.0.0.1, which would make the
+    lock-out per username for everyone; nginx sets X-Real-IP to the address it saw (overwriting whatever a
+    client sent), so with BEHIND_PROXY=true that header is the client's address.
+    """
+    if settings.BEHIND_PROXY:
+        real_ip = request.META.get("HTTP_X_REAL_IP", "").strip()
+        if real_ip:
+            return real_ip
+    return request.META.get("REMOTE_ADDR", "")

@@ -66,10 +66,7 @@ class Table:
 
 def _promises(request: HttpRequest) -> models.QuerySet:
     """The promise list's own filters (`?bidang=…&status=…`), so "unduh hasil ini" gives what the page shows."""
-    administration = Administration.objects.default()
-    if administration is None:
-        raise Http404("Belum ada data.")
-    promises = Promise.objects.filter(administration=administration)
+    promises = Promise.objects.filter(administration=Administration.objects.default_or_404())
     return PromiseFilterForm(request.GET).filter(promises).annotate(last_change=Max("changes__created_at"))
 
 

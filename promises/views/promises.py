@@ -1,0 +1,110 @@
+"""The promise list and the promise page, with the editors' writes on that page (status, texts)."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from .. import services
+from ..forms import PromiseFilterForm, PromiseTextForm, StatusChangeForm
+from ..middleware import cached_page
+from ..models import Administration, Indicator, Promise, StatusChange
+from ..permissions import Editing
+from .answers import answer
+
+PAGE_SIZE = 20
+DETAIL = "promises/promise_detail.html"
+
+
+@require_GET
+@cached_page
+@vary_on_headers("HX-Request")
+def promise_list(request: HttpRequest) -> HttpResponse:
+    administration = Administration.objects.default_or_404()
+    form = PromiseFilterForm(request.GET)
+    promises = form.filter(Promise.objects.filter(administration=administration).with_related())
+    page = Paginator(promises, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    template_name = "promises/promise_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template_name += "#results"
+    return render(request, template_name, {"administration": administration, "form": form, "page": page})
+
+
+@require_GET
+@cached_page
+def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    promise = get_object_or_404(Promise.objects.for_detail(), pk=pk)
+    if slug != promise.slug:
+        return redirect(promise, permanent=True)
+    return render(request, DETAIL, _context(request, promise))
+
+
+def _context(request: HttpRequest, promise: Promise) -> dict:
+    """What the promise page shows; editors also get their forms at the current version."""
+    editing = Editing(request)
+    context = {"promise": promise, "indicators": Indicator.objects.filter(promise=promise).with_readings()}
+    if editing.status:
+        context["status_form"] = StatusChangeForm(promise=promise)
+    if editing.text:
+        context["text_form"] = PromiseTextForm(instance=promise)
+    return context
+
+
+def _fresh_context(request: HttpRequest, pk: int, **extra) -> dict:
+    return _context(request, get_object_or_404(Promise.objects.for_detail(), pk=pk)) | extra
+
+
+@require_POST
+@login_required
+@permission_required("promises.add_statuschange", raise_exception=True)
+def promise_status(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = get_object_or_404(Promise, pk=pk)
+    form = StatusChangeForm(request.POST, promise=promise)
+    page = {"status_form": form}
+    if form.is_valid():
+        data = form.cleaned_data | {"new_source": form.new_source_data()}
+        try:
+            services.record_status_change(promise, form_data=data, editor=request.user)
+            page = {"saved": True}
+        except services.Stale as stale:
+            missed = max(1, stale.current.version - data["version"])  # the changes made since the form was loaded
+            page["conflict"] = list(StatusChange.objects.filter(promise=promise).for_log()[:missed])
+            message = _("Status tidak disimpan: janji ini sudah diubah orang lain sejak Anda membukanya.")
+            page["status_form"] = form.rebound(stale.current, message)
+    return answer(
+        request,
+        saved=_("Status disimpan.") if "saved" in page else None,
+        page=DETAIL,
+        fragment="article",
+        context=lambda: _fresh_context(request, pk, **page),
+        redirect_to=promise,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("promises.change_promise", raise_exception=True)
+def promise_text(request: HttpRequest, pk: int) -> HttpResponse:
+    promise = get_object_or_404(Promise, pk=pk)
+    form = PromiseTextForm(request.POST, instance=promise)
+    page = {"text_form": form}
+    if form.is_valid():
+        try:
+            services.update_promise(
+                promise, expected_version=form.cleaned_data["version"], values=form.values(), editor=request.user
+            )
+            page = {"text_saved": True}
+        except services.Stale as stale:
+            message = _("Teks tidak disimpan: janji ini sudah diubah orang lain (judul sekarang: “%(title)s”).")
+            page["text_form"] = form.rebound(stale.current, message % {"title": stale.current.title})
+    return answer(
+        request,
+        saved=_("Teks janji disimpan.") if "text_saved" in page else None,
+        page=DETAIL,
+        fragment="article",
+        context=lambda: _fresh_context(request, pk, **page),
+        redirect_to=promise,
+    )
