@@ -18,7 +18,7 @@ run:
 test:
 	@bin/test
 
-# load benchmark: throwaway PostgreSQL, gunicorn, wrk at 1x/10x/100x data (README, "Benchmark")
+# load benchmark: throwaway PostgreSQL, gunicorn, wrk at 1x/10x/100x data (docs/benchmark.md)
 bench:
 	@bin/bench
 
@@ -31,6 +31,6 @@ format:
 messages:
 	@bin/venv && $(DEV) $(PY) manage.py makemessages -l en --ignore=.venv && $(DEV) $(PY) manage.py compilemessages --ignore=.venv
 
-# Production-like soak test: gunicorn + PostgreSQL, readers and editors at once, then the database is checked.
+# Production-like soak test: gunicorn + PostgreSQL, readers and editors at once, then the database is checked (docs/soak.md).
 soak:
 	@bin/soak

@@ -1,7 +1,7 @@
 """Settings for Pantau Janji Kupang, read from the environment.
 
 SQLite and DEBUG off by default so a checkout works with no set-up; `make run` turns DEBUG on.
-Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see README, "Menjalankan di server").
+Production sets SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md).
 """
 
 import os

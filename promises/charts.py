@@ -1,6 +1,8 @@
-"""A small inline SVG line chart of an indicator's readings over time (no chart library)."""
+"""Small inline SVG charts (no chart library): an indicator's readings over time, and the sectors' status bars."""
 
 from dataclasses import dataclass
+
+from .models import Promise
 
 WIDTH, HEIGHT, PAD = 360, 180, 24
 
@@ -41,3 +43,28 @@ def chart(indicator) -> dict | None:
         "first": first,
         "last": last,
     }
+
+
+@dataclass
+class BarPart:
+    """One status's stretch of a stacked bar: `count` promises, starting `offset` promises from the left."""
+
+    status: Promise.Status
+    count: int
+    offset: int
+
+
+def sector_bars(sectors: list[dict]) -> list[dict]:
+    """Each sector of `sector_status_counts()` with `parts`: its statuses that have promises, as bar stretches.
+
+    The parts follow the order of the scale, so the bars of all sectors line up.
+    """
+    bars = []
+    for sector in sectors:
+        offset, parts = 0, []
+        for status in Promise.Status:
+            if count := sector["statuses"][status]:
+                parts.append(BarPart(status, count, offset))
+                offset += count
+        bars.append({**sector, "parts": parts})
+    return bars

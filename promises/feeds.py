@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .formatting import reading_value
 from .models import Indicator, Promise, Reading, StatusChange
-from .templatetags.angka import reading_value
 
 FEED_SIZE = 50
 SITE = gettext_lazy("Pantau Janji Kupang")

@@ -241,13 +241,9 @@ class SourceForm(forms.ModelForm):
         widgets = {"published": forms.DateInput(attrs={"type": "date"}), "url": forms.URLInput}
 
     def validate_unique(self):
-        # A URL that already exists is not an error: the view points to the existing source instead.
-        exclude = self._get_validation_exclusions()
-        exclude.add("url")
-        try:
-            self.instance.validate_unique(exclude=exclude)
-        except ValidationError as error:
-            self._update_errors(error)
+        # A URL that already exists is not an error: the view points to the existing source instead. The
+        # URL is the only field-level unique check (the data key has its own constraint and is not here).
+        pass
 
 
 class PromiseTextForm(VersionedForm, forms.ModelForm):
@@ -266,10 +262,6 @@ class PromiseTextForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["description"].max_length = 5000
         self.fields["success_criteria"].max_length = 2000
-
-    def _post_clean(self):
-        # Validate the fields only: the instance is written by services.update_promise, version-checked.
-        pass
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -1,4 +1,4 @@
-"""The deployment examples in deploy/ are valid and say what the README promises.
+"""The deployment examples in deploy/ are valid and say what docs/deploy.md promises.
 
 nginx checks its own config (`nginx -t`); systemd's `systemd-analyze verify` is not on every machine, so the
 unit file is parsed here and its key lines asserted; and gunicorn is started with the unit's own arguments.

@@ -2,7 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .dates import Precision, date_label
+from .. import formatting
+from .dates import Precision
 from .indicator import Reading
 
 
@@ -52,7 +53,7 @@ class Claim(models.Model):
 
     @property
     def date_label(self) -> str:
-        return date_label(self.date, self.date_precision)
+        return formatting.date_label(self.date, self.date_precision)
 
 
 class ClaimItem(models.Model):

@@ -4,20 +4,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
 class Precision(models.TextChoices):
-    """How much of a date the source gives: "April 2025" is stored as 1 April 2025 with month precision."""
+    """How much of a date the source gives: "April 2025" is stored as 1 April 2025 with month precision.
+
+    `formatting.date_label` shows a date at its precision.
+    """
 
     DAY = "day", _("tanggal")
     MONTH = "month", _("bulan")
-
-
-def date_label(value, precision: str) -> str:
-    """A date at the precision the source gave it: "14 Agustus 2025", or "April 2025"."""
-    return date_format(value, "F Y" if precision == Precision.MONTH else "j F Y")
 
 
 @deconstructible

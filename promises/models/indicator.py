@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .dates import AS_OF_NOT_IN_FUTURE, Precision, date_label
+from .. import formatting
+from .dates import AS_OF_NOT_IN_FUTURE, Precision
 from .promise import Verification
 
 # Readings of the same kind this close in time are about "the same thing at about the same date".
@@ -236,4 +237,4 @@ class Reading(models.Model):
 
     @property
     def as_of_label(self) -> str:
-        return date_label(self.as_of, self.as_of_precision)
+        return formatting.date_label(self.as_of, self.as_of_precision)

@@ -28,6 +28,41 @@ class Status(models.TextChoices):
     TIDAK_DITEPATI = "tidak_ditepati", _("Tidak ditepati")
     TIDAK_DAPAT_DIVERIFIKASI = "tidak_dapat_diverifikasi", _("Tidak dapat diverifikasi")
 
+    @property
+    def glyph(self) -> str:
+        return STATUS_GLYPHS[self]
+
+    @property
+    def description(self) -> str:
+        """What the status means, as the methodology page explains it."""
+        return STATUS_DESCRIPTIONS[self]
+
+
+# Every status has its own glyph as well as its colour (site.css: `status-`, `fill-`, `glyph-<value>`),
+# so a status is never shown by colour alone.
+STATUS_GLYPHS = {
+    Status.BELUM_DINILAI: "○",
+    Status.BELUM_ADA_TINDAKAN: "∅",
+    Status.DALAM_PROSES: "◔",
+    Status.TERSENDAT: "‖",
+    Status.DITEPATI: "✓",
+    Status.DITEPATI_SEBAGIAN: "◑",
+    Status.TIDAK_DITEPATI: "✗",
+    Status.TIDAK_DAPAT_DIVERIFIKASI: "?",
+}
+STATUS_DESCRIPTIONS = {
+    Status.BELUM_DINILAI: _("Kami belum menilai janji ini. Ini bukan berarti tidak ada tindakan."),
+    Status.BELUM_ADA_TINDAKAN: _("Sudah diperiksa pada tanggal tertentu, dan tidak ditemukan tindakan."),
+    Status.DALAM_PROSES: _("Ada langkah resmi yang nyata dan bersumber (aturan, anggaran, peluncuran, penyerahan)."),
+    Status.TERSENDAT: _("Pekerjaan terhenti, dengan alasannya."),
+    Status.DITEPATI: _("Kriteria ditepati terpenuhi menurut sumber."),
+    Status.DITEPATI_SEBAGIAN: _("Sebagian kriteria terpenuhi."),
+    Status.TIDAK_DITEPATI: _(
+        "Tidak ditepati, dengan alasannya (misalnya anggaran tidak tersedia atau kewenangan provinsi)."
+    ),
+    Status.TIDAK_DAPAT_DIVERIFIKASI: _("Tidak dapat diverifikasi; kami sebutkan data apa yang dapat memastikannya."),
+}
+
 
 class Verification(models.TextChoices):
     """How far a status or figure is confirmed: a separate axis from the status itself."""
@@ -36,6 +71,19 @@ class Verification(models.TextChoices):
     DIKONFIRMASI_MEDIA = "dikonfirmasi_media", _("Dikonfirmasi media")
     DIVERIFIKASI = "diverifikasi", _("Diverifikasi dokumen/lapangan")
     BERTENTANGAN = "bertentangan", _("Data bertentangan")
+
+    @property
+    def description(self) -> str:
+        """What the level means, as the methodology page explains it."""
+        return VERIFICATION_DESCRIPTIONS[self]
+
+
+VERIFICATION_DESCRIPTIONS = {
+    Verification.KLAIM_PEMERINTAH: _("Hanya pemerintah yang menyatakannya."),
+    Verification.DIKONFIRMASI_MEDIA: _("Media independen memberitakannya dari liputannya sendiri."),
+    Verification.DIVERIFIKASI: _("Ada dokumen resmi atau pemeriksaan lapangan."),
+    Verification.BERTENTANGAN: _("Sumber-sumber saling bertentangan."),
+}
 
 
 class PromiseQuerySet(models.QuerySet):
@@ -53,7 +101,10 @@ class PromiseQuerySet(models.QuerySet):
         return counts
 
     def sector_status_counts(self) -> list[dict]:
-        """Per sector: its name, slug and count of each status (one query)."""
+        """Per sector: its name, slug, total and count of each status, zeros included (one query).
+
+        `charts.sector_bars()` turns the counts into the home page's stacked bars.
+        """
         rows = (
             self.order_by()
             .values("sector__slug", "sector__name", "sector__order", "status")
@@ -73,15 +124,6 @@ class PromiseQuerySet(models.QuerySet):
             )
             sector["statuses"][row["status"]] += row["n"]
             sector["total"] += row["n"]
-        labels = dict(Status.choices)
-        for sector in sectors.values():
-            offset, sector["parts"] = 0, []
-            for status in Status.values:  # in the order of the scale, so the bars line up
-                if count := sector["statuses"][status]:
-                    sector["parts"].append(
-                        {"status": status, "label": labels[status], "count": count, "offset": offset}
-                    )
-                    offset += count
         return sorted(sectors.values(), key=lambda s: (s["order"], s["name"]))
 
     def documentation_counts(self) -> dict[str, int]:

@@ -4,19 +4,9 @@ from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-register = template.Library()
+from ..models import Promise
 
-# Every status has its own glyph as well as its colour: status is never shown by colour alone.
-STATUS_GLYPHS = {
-    "belum_dinilai": "○",
-    "belum_ada_tindakan": "∅",
-    "dalam_proses": "◔",
-    "tersendat": "‖",
-    "ditepati": "✓",
-    "ditepati_sebagian": "◑",
-    "tidak_ditepati": "✗",
-    "tidak_dapat_diverifikasi": "?",
-}
+register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
@@ -33,7 +23,11 @@ def other_language(context) -> dict:
 
 @register.filter
 def glyph(status: str) -> str:
-    return STATUS_GLYPHS.get(status, "")
+    """The status's glyph (`Status.glyph`); nothing for an empty or unknown value."""
+    try:
+        return Promise.Status(status).glyph
+    except ValueError:
+        return ""
 
 
 @register.filter

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .. import charts
 from ..middleware import cached_page
 from ..models import Administration, Claim, Indicator, Promise, StatusChange
 
@@ -22,10 +23,10 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "administration": administration,
             "claim": Claim.objects.filter(administration=administration).latest_first().first(),
-            "statuses": Promise.Status.choices,
+            "statuses": Promise.Status,
             "status_counts": promises.status_counts(),
             "documentation": promises.documentation_counts(),
-            "sectors": promises.sector_status_counts(),
+            "sectors": charts.sector_bars(promises.sector_status_counts()),
             "indicators": Indicator.objects.filter(promise__administration=administration).with_readings(),
             "changes": StatusChange.objects.filter(promise__administration=administration).for_log()[:8],
         },

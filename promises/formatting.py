@@ -1,0 +1,72 @@
+"""Numbers and dates as people read them here: 1.347, Rp3 miliar, Rp1,29 miliar, 115%, 14 Agustus 2025.
+
+One module for the templates (through `templatetags/angka.py`), the feeds and the models' labels. It imports
+no models at module level, because the models import it. The open-data files use machine formats instead
+(plain numbers, ISO dates), next to their tables in `views/open_data.py`.
+"""
+
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# Largest first. The names are translated when a number is formatted, in the language of the request.
+RUPIAH_SCALES = [
+    (Decimal(10) ** 12, gettext_noop("triliun")),
+    (Decimal(10) ** 9, gettext_noop("miliar")),
+    (Decimal(10) ** 6, gettext_noop("juta")),
+    (Decimal(10) ** 3, gettext_noop("ribu")),
+]
+
+
+def _plain(value, max_decimals: int = 2) -> str:
+    value = Decimal(value).quantize(Decimal(1).scaleb(-max_decimals)).normalize()
+    decimals = max(0, -value.as_tuple().exponent)
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def angka(value) -> str:
+    """1347 → "1.347"; 1.20 → "1,2"."""
+    if value is None or value == "":
+        return ""
+    return _plain(value)
+
+
+def rupiah(value) -> str:
+    """3000000000 → "Rp3 miliar"; 1290000000 → "Rp1,29 miliar"; 500000 → "Rp500 ribu"."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    for scale, name in RUPIAH_SCALES:
+        if value >= scale:
+            return f"Rp{_plain(value / scale)} {_(name)}"
+    return f"Rp{_plain(value)}"
+
+
+def nilai(value, unit: str) -> str:
+    """A value in its unit: money as rupiah, percentages with %, anything else with its unit."""
+    if value is None or value == "":
+        return ""
+    if unit == "rupiah":
+        return rupiah(value)
+    if unit == "persen":
+        return f"{_plain(value)}%"
+    return f"{_plain(value)} {unit}"
+
+
+def reading_value(reading) -> str:
+    """A reading as the source gave it: "lebih dari Rp3 miliar", "Rp300 juta–Rp600 juta"."""
+    text = nilai(reading.value, reading.unit)
+    if reading.value_max is not None:
+        text = f"{text}–{nilai(reading.value_max, reading.unit)}"
+    if reading.qualifier:
+        text = f"{reading.get_qualifier_display()} {text}"
+    return text
+
+
+def date_label(value, precision: str) -> str:
+    """A date at the precision the source gave it: "14 Agustus 2025", or "April 2025"."""
+    from .models.dates import Precision  # here, not at the top: the models import this module
+
+    return date_format(value, "F Y" if precision == Precision.MONTH else "j F Y")

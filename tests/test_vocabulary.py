@@ -1,0 +1,150 @@
+"""The domain vocabulary (statuses, verification levels) and how numbers and dates read, each in one place."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+from django.utils import translation
+
+from promises import charts, formatting
+from promises.models import Promise, Reading
+from promises.templatetags.situs import glyph
+
+from .helpers import make_promise, make_sector, rate
+
+Status, Verification = Promise.Status, Promise.Verification
+
+
+def legend(html: str) -> dict[str, str]:
+    """The methodology page's legends as {badge label: the description beside it}."""
+    description = r"\s*</dt><dd>([^<]*)</dd>"
+    status = r'<dt><span class="badge status-[^"]+"><span aria-hidden="true">[^<]+</span> ([^<]+)</span>'
+    verification = r'<dt><span class="badge verif verif-[^"]+">([^<]+)</span>'
+    return dict(re.findall(status + description, html) + re.findall(verification + description, html))
+
+
+class StatusVocabularyTests(TestCase):
+    def test_every_status_has_a_glyph_and_a_description(self):
+        for status in Status:
+            assert status.glyph, status
+            assert str(status.description), status
+
+    def test_no_two_statuses_share_a_glyph(self):
+        glyphs = [status.glyph for status in Status]
+        assert len(set(glyphs)) == len(glyphs) == 8
+
+    def test_every_verification_level_has_a_description(self):
+        descriptions = [str(verification.description) for verification in Verification]
+        assert all(descriptions) and len(set(descriptions)) == len(descriptions) == 4
+
+    def test_the_glyph_filter_reads_the_status_and_shows_nothing_for_an_empty_or_unknown_value(self):
+        values = ["ditepati", Status.TERSENDAT, "", None, "dibatalkan"]
+        assert [glyph(value) for value in values] == ["✓", "‖", "", "", ""]
+
+    def test_the_methodology_page_shows_each_status_description_next_to_its_own_label(self):
+        shown = legend(self.client.get(reverse("promises:methodology")).text)
+        assert shown["Ditepati"] == "Kriteria ditepati terpenuhi menurut sumber."
+        assert shown["Belum dinilai"] == "Kami belum menilai janji ini. Ini bukan berarti tidak ada tindakan."
+        assert shown["Data bertentangan"] == "Sumber-sumber saling bertentangan."
+        expected = {str(item.label): str(item.description) for item in [*Status, *Verification]}
+        assert shown == expected
+
+    def test_the_english_methodology_page_pairs_the_translated_labels_and_descriptions(self):
+        shown = legend(self.client.get("/en" + reverse("promises:methodology")).text)
+        assert shown["Kept"] == "The criteria for “kept” are met according to sources."
+        assert shown["Government claim"] == "Only the government says so."
+        assert len(shown) == 12
+
+    def test_every_badge_shows_the_glyph_of_its_own_status(self):
+        html = self.client.get(reverse("promises:methodology")).text
+        for status in Status:
+            assert f'<span class="badge status-{status}"><span aria-hidden="true">{status.glyph}</span> ' in html
+
+
+class SectorBarTests(TestCase):
+    def test_parts_follow_the_order_of_the_scale_and_skip_statuses_without_promises(self):
+        counts = dict.fromkeys(Status.values, 0) | {"ditepati": 2, "belum_dinilai": 3, "tersendat": 1}
+        [bar] = charts.sector_bars([{"slug": "sampah", "name": "Sampah", "order": 0, "total": 6, "statuses": counts}])
+        assert [(part.status, part.count, part.offset) for part in bar["parts"]] == [
+            (Status.BELUM_DINILAI, 3, 0),
+            (Status.TERSENDAT, 1, 3),
+            (Status.DITEPATI, 2, 4),
+        ]
+        assert (bar["slug"], bar["total"]) == ("sampah", 6)
+
+    def test_the_home_page_draws_each_sector_bar_with_its_colours_glyphs_and_labels(self):
+        sector = make_sector(name="Sampah")
+        make_promise(sector=sector)
+        rate(make_promise(sector=sector), status=Status.DITEPATI)
+        rate(make_promise(sector=sector), status=Status.DITEPATI)
+        text = self.client.get(reverse("promises:home")).text
+        assert (
+            '<rect x="0" width="1" height="1" class="fill-belum_dinilai"/>'
+            '<rect x="1" width="2" height="1" class="fill-ditepati"/>'
+        ) in text
+        assert (
+            '<span class="glyph-belum_dinilai" aria-hidden="true">○</span> 1 belum dinilai · '
+            '<span class="glyph-ditepati" aria-hidden="true">✓</span> 2 ditepati</p>'
+        ) in text
+
+    def test_the_home_page_counts_every_status_with_its_badge_and_filter_link(self):
+        rate(make_promise(), status=Status.TERSENDAT)
+        text = self.client.get(reverse("promises:home")).text
+        for status in Status:
+            count = 1 if status == Status.TERSENDAT else 0
+            assert (
+                f'<a href="{reverse("promises:list")}?status={status}"><span class="badge status-{status}">'
+                f'<span aria-hidden="true">{status.glyph}</span> {status.label}</span>\n <strong>{count}</strong>'
+            ) in text
+
+
+class FormattingTests(SimpleTestCase):
+    def setUp(self):
+        translation.activate("id")
+        self.addCleanup(translation.deactivate)
+
+    def test_numbers_read_the_indonesian_way(self):
+        assert formatting.angka(1347) == "1.347"
+        assert formatting.angka(Decimal("1.20")) == "1,2"
+        assert formatting.angka(None) == formatting.angka("") == ""
+
+    def test_money_reads_in_rupiah_with_its_scale(self):
+        assert formatting.rupiah(3_000_000_000) == "Rp3 miliar"
+        assert formatting.rupiah(1_290_000_000) == "Rp1,29 miliar"
+        assert formatting.rupiah(500_000) == "Rp500 ribu"
+        assert formatting.rupiah(750) == "Rp750"
+
+    def test_a_value_reads_in_its_unit(self):
+        assert formatting.nilai(115, "persen") == "115%"
+        assert formatting.nilai(1347, "unit") == "1.347 unit"
+        assert formatting.nilai(Decimal("1200000000.00"), "rupiah") == "Rp1,2 miliar"
+
+    def test_a_reading_reads_with_its_qualifier_or_as_a_range(self):
+        more_than = Reading(value=Decimal(3_000_000_000), unit="rupiah", qualifier=Reading.Qualifier.LEBIH_DARI)
+        between = Reading(value=Decimal(300_000_000), value_max=Decimal(600_000_000), unit="rupiah")
+        assert formatting.reading_value(more_than) == "lebih dari Rp3 miliar"
+        assert formatting.reading_value(between) == "Rp300 juta–Rp600 juta"
+
+    def test_a_date_reads_at_the_precision_the_source_gave(self):
+        assert formatting.date_label(date(2025, 4, 1), "month") == "April 2025"
+        assert formatting.date_label(date(2025, 8, 14), "day") == "14 Agustus 2025"
+        reading = Reading(as_of=date(2025, 4, 1), as_of_precision="month")
+        assert reading.as_of_label == "April 2025"
+
+    def test_on_en_the_words_are_translated_and_the_decimals_are_english(self):
+        more_than = Reading(value=Decimal(3_000_000_000), unit="rupiah", qualifier=Reading.Qualifier.LEBIH_DARI)
+        with translation.override("en"):
+            assert formatting.reading_value(more_than) == "more than Rp3 billion"
+            assert formatting.rupiah(1_290_000_000) == "Rp1.29 billion"
+            assert formatting.date_label(date(2025, 8, 14), "day") == "14 August 2025"
+
+    def test_the_template_tags_give_the_same_text_as_the_functions(self):
+        reading = Reading(value=Decimal(300_000_000), value_max=Decimal(600_000_000), unit="rupiah")
+        html = Template(
+            "{% load angka %}{{ 1347|angka }} · {{ 3000000000|rupiah }} · {{ 115|nilai:'persen' }} · "
+            "{% reading_value reading %}"
+        ).render(Context({"reading": reading}))
+        assert html == "1.347 · Rp3 miliar · 115% · Rp300 juta–Rp600 juta"
