@@ -18,9 +18,7 @@ import os
 import platform
 import re
 import resource
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,8 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.processes import Gunicorn, production_env, start_gunicorn  # noqa: E402
+
 PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 RESULTS = ROOT / "bench-results"
 CEILING_NAME = "bench-ceiling.html"
 
@@ -43,16 +43,9 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 1)))
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1,10,100").split(",") if s.strip()]
 GZIP = os.environ.get("BENCH_GZIP", "1") != "0"
 
-# Production-like: DEBUG off, a random key, only the loopback host, no HTTPS redirect (no TLS proxy here).
-DJANGO_ENV = {
-    "DJANGO_SETTINGS_MODULE": "kupang.settings",
-    "DEBUG": "0",
-    "SECRET_KEY": secrets.token_urlsafe(50),
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SECURE_SSL_REDIRECT": "false",
-    "LOG_LEVEL": "WARNING",
-}
-os.environ.update(DJANGO_ENV)
+# Production-like (DEBUG off, a random key, only the loopback host, no HTTPS redirect: no TLS proxy here),
+# for this process (it counts queries in-process) and the ones it starts.
+os.environ.update(production_env(LOG_LEVEL="WARNING"))
 
 # Reported by wrk's done() hook as one JSON line; no per-response hook, so wrk stays fast.
 WRK_SCRIPT = """
@@ -75,12 +68,6 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def fetch(url: str, headers: dict) -> tuple[int, bytes, dict]:
     """One GET, redirects not followed, body as sent (not decompressed)."""
     host, _, path = url.removeprefix("http://").partition("/")
@@ -93,48 +80,26 @@ def fetch(url: str, headers: dict) -> tuple[int, bytes, dict]:
         connection.close()
 
 
-class Gunicorn:
-    """gunicorn with one sync worker per core, like the README's production command."""
+class Server:
+    """gunicorn with one sync worker per core, like the README's production command, and what its workers use."""
 
     def __init__(self, tmp: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
         self.log = tmp / "gunicorn.log"
-        self.process = None
+        self.gunicorn: Gunicorn | None = None
 
     def __enter__(self):
-        command = [
-            GUNICORN,
-            "kupang.wsgi",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--no-control-socket",
-            "--error-logfile",
-            str(self.log),
-        ]
-        self.process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        self.gunicorn = start_gunicorn(os.environ, workers=WORKERS, log=self.log)
+        self.process, self.base = self.gunicorn.process, self.gunicorn.url
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if fetch(self.base + "/static/" + CEILING_NAME, {})[0] == 200 and len(self.workers()) >= WORKERS:
-                    return self
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                break
+        while len(self.workers()) < WORKERS:  # /healthz answers once the first worker is up
+            if time.monotonic() > deadline:
+                self.gunicorn.stop()
+                raise SystemExit(f"gunicorn started too few workers; see {self.log}:\n{self.log.read_text()[-2000:]}")
             time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not start; see {self.log}:\n{self.log.read_text(errors='replace')[-2000:]}")
+        return self
 
     def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.gunicorn.stop()
 
     def workers(self) -> list[int]:
         pids = []
@@ -201,7 +166,6 @@ def use_private_static_root(tmp: Path) -> None:
 
 
 def setup_django():
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -358,7 +322,7 @@ def measure_size(size: int, pages: list[dict], tmp: Path, script: Path) -> dict:
     accept = {"Accept-Encoding": "gzip"} if GZIP else {}
     targets = [*pages, {"page": "static ceiling", "path": "/static/" + CEILING_NAME, "headers": {}}]
     rows = []
-    with Gunicorn(tmp) as server:
+    with Server(tmp) as server:
         for page in targets:
             url = server.base + page["path"]
             status, raw, _headers = fetch(url, page["headers"])

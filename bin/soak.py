@@ -1,50 +1,65 @@
-"""The soak driver (run by bin/soak, which starts PostgreSQL and gunicorn and sets the environment).
+"""The soak test behind `make soak` (started by bin/soak, which provides .venv and a throwaway PostgreSQL).
 
-For SOAK_SECONDS it runs SOAK_READERS readers over every public page (found by crawling the site) and
-SOAK_EDITORS editors who log in and then change statuses and add figures through the same forms a person
-uses, reading the version from the page; SOAK_STALE_PERCENT of their saves deliberately send an older
+It prepares the database (migrate, the Kupang data, SOAK_EDITORS editors) and starts gunicorn as in
+production (2 sync workers, DEBUG off, a random secret key: tests/processes.py). Then for SOAK_SECONDS it
+runs SOAK_READERS readers over every public page (found by crawling the site) and SOAK_EDITORS editors who
+log in and then change statuses and add figures through the same forms a person uses, reading the version
+from the page; SOAK_STALE_PERCENT of their saves deliberately send an older
 version. Then it reads the database (a `manage.py shell` snippet) and fails unless:
 
 - no response was unexpected (a read is 200; a save is 302, or 200 with the "changed by someone else" note);
 - every acknowledged save is in the database exactly once, and nothing else by the soak editors is;
 - every deliberately stale save was refused and wrote nothing (no history row, figure or source);
 - every promise's status is the one in its last history row;
-- every promise's and indicator's version grew by exactly its acknowledged saves (no lost update).
+- every promise's and indicator's version grew by exactly its acknowledged saves (no lost update);
+- neither Django nor gunicorn logged an error (worker timeouts included).
 
 Standard library only: it must not need anything the site does not.
 """
 
-import http.client
 import json
 import os
 import random
 import re
+import secrets
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.parse
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE = urllib.parse.urlsplit(os.environ["SOAK_URL"])
+sys.path.insert(0, str(ROOT))
+from tests.processes import HttpsClient, Response, production_env, start_gunicorn  # noqa: E402
+
 SECONDS = float(os.environ.get("SOAK_SECONDS", "120"))
 READERS = int(os.environ.get("SOAK_READERS", "4"))
 EDITORS = int(os.environ.get("SOAK_EDITORS", "4"))
 STALE_PERCENT = float(os.environ.get("SOAK_STALE_PERCENT", "15"))
-PASSWORD = os.environ["SOAK_PASSWORD"]
 CONFLICT_TEXT = "sudah diubah orang lain"
 STALE_MARK = "[basi]"
 NEW_SOURCE_PREFIX = "https://soak.example/"
-# Pretend to be behind nginx: Django then treats requests as HTTPS (secure cookies, strict CSRF checks).
-ORIGIN = f"https://{BASE.netloc}"
 PROMISE_PAGE = re.compile(r"^/janji/(\d+)-[\w-]+/$")
 INDICATOR_PAGE = re.compile(r"^/indikator/([\w-]+)/$")
 SKIPPED_PREFIXES = ("/admin", "/masuk", "/keluar", "/en/masuk", "/en/keluar")
+# Django's and gunicorn's error lines: there must be none.
+ERROR_LINE = re.compile(r"\[(ERROR|CRITICAL)\]| (ERROR|CRITICAL) \[")
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+
+EDITORS_SNIPPET = """
+import os
+from django.contrib.auth.models import Group, User
+editor = Group.objects.get(name="Editor")
+for n in range(1, int(os.environ["SOAK_EDITORS"]) + 1):
+    user = User.objects.create_user(f"soak-editor-{n}", password=os.environ["SOAK_PASSWORD"])
+    user.groups.add(editor)
+print(f"soak: {User.objects.filter(groups=editor).count()} editors in group Editor")
+"""
 
 DB_FACTS = r"""
 import json
@@ -72,56 +87,15 @@ print(json.dumps({
 """
 
 
-def db_facts() -> dict:
+def manage(env: dict, *args: str, capture: bool = False) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", DB_FACTS],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True, check=True
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return result.stdout or ""
 
 
-class Response:
-    def __init__(self, status: int, headers: http.client.HTTPMessage, body: str, elapsed: float):
-        self.status, self.headers, self.body, self.elapsed = status, headers, body, elapsed
-
-
-class Client:
-    """One browser: its own cookies (sent as a browser behind HTTPS would send them)."""
-
-    def __init__(self):
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None, referer: str | None = None) -> Response:
-        headers = {"X-Forwarded-Proto": "https", "User-Agent": "pantau-janji-soak"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form, doseq=True)
-            headers |= {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": ORIGIN,
-                "Referer": ORIGIN + (referer or path),
-            }
-        started = time.perf_counter()
-        connection = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            raw = connection.getresponse()
-            text = raw.read().decode("utf-8", errors="replace")
-        finally:
-            connection.close()
-        elapsed = time.perf_counter() - started
-        for header in raw.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel["max-age"] == "0" or not morsel.value:
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        return Response(raw.status, raw.headers, text, elapsed)
+def db_facts(env: dict) -> dict:
+    return json.loads(manage(env, "shell", "-v", "0", "-c", DB_FACTS, capture=True).strip().splitlines()[-1])
 
 
 class PageParser(HTMLParser):
@@ -164,7 +138,8 @@ def parse(html: str) -> PageParser:
 
 
 class Soak:
-    def __init__(self):
+    def __init__(self, env: dict, port: int, password: str):
+        self.env, self.port, self.password = env, port, password
         self.lock = threading.Lock()
         self.deadline = 0.0
         self.pages: list[str] = []
@@ -179,6 +154,10 @@ class Soak:
         self.acked_new_sources: set[str] = set()
         self.refused_tokens: set[str] = set()
         self._cursor = -1
+
+    def client(self) -> HttpsClient:
+        """One browser of its own (cookies), behind the HTTPS proxy as nginx would pass it on."""
+        return HttpsClient(self.port, headers={"User-Agent": "pantau-janji-soak"})
 
     # ---------------------------------------------------------------- bookkeeping
     def note(self, kind: str, response: Response | None, problem: str | None = None):
@@ -204,7 +183,7 @@ class Soak:
     # ---------------------------------------------------------------- crawl
     def crawl(self):
         """Every public page linked from the site's main pages, two links deep (query-string variants capped)."""
-        client = Client()
+        client = self.client()
         seen, frontier, variants = set(), ["/", "/janji/", "/sumber/", "/perubahan/", "/data/", "/en/"], 0
         for _depth in range(3):
             found = []
@@ -233,7 +212,7 @@ class Soak:
 
     # ---------------------------------------------------------------- readers
     def reader(self):
-        client = Client()
+        client = self.client()
         while time.monotonic() < self.deadline:
             path = self.next_page()
             try:
@@ -246,11 +225,11 @@ class Soak:
             self.note("read", response, None if response.status == 200 else f"GET {path}: {response.status}")
 
     # ---------------------------------------------------------------- editors
-    def login(self, client: Client, username: str) -> bool:
+    def login(self, client: HttpsClient, username: str) -> bool:
         page = client.request("GET", "/masuk/")  # sets the CSRF cookie
         self.note("read", page, None if page.status == 200 else f"GET /masuk/: {page.status}")
         tokens = [v for form in parse(page.body).forms.values() for v in form["inputs"].get("csrfmiddlewaretoken", [])]
-        form = {"csrfmiddlewaretoken": tokens[0], "username": username, "password": PASSWORD}
+        form = {"csrfmiddlewaretoken": tokens[0], "username": username, "password": self.password}
         response = client.request("POST", "/masuk/", form)
         ok = response.status == 302 and any("sessionid" in name for name in client.cookies)
         self.note("login", response, None if ok else f"login {username}: {response.status}")
@@ -258,7 +237,7 @@ class Soak:
 
     def editor(self, number: int):
         username = f"soak-editor-{number}"
-        client = Client()
+        client = self.client()
         if not self.login(client, username):
             return
         hot = self.promises[:3]
@@ -276,7 +255,7 @@ class Soak:
             except OSError as error:
                 self.note("editor", None, f"{token}: {error!r}")
 
-    def _form(self, client: Client, page: str, action: str) -> dict | None:
+    def _form(self, client: HttpsClient, page: str, action: str) -> dict | None:
         response = client.request("GET", page)
         self.note("read", response, None if response.status == 200 else f"GET {page} as editor: {response.status}")
         form = parse(response.body).forms.get(action)
@@ -292,7 +271,7 @@ class Soak:
             "new_published": "2025-09-01",
         }
 
-    def _post(self, kind: str, client: Client, action: str, page: str, data: dict, token: str, stale: bool):
+    def _post(self, kind: str, client: HttpsClient, action: str, page: str, data: dict, token: str, stale: bool):
         response = client.request("POST", action, data, referer=page)
         kind = f"{kind}-stale" if stale else kind
         if response.status == 302 and not stale:
@@ -308,7 +287,7 @@ class Soak:
         self.note(kind, response, f"{token} {action}: {problem}")
         return response, False
 
-    def change_status(self, client: Client, page: str, token: str, stale: bool):
+    def change_status(self, client: HttpsClient, page: str, token: str, stale: bool):
         pk = PROMISE_PAGE.match(page).group(1)
         action = f"/janji/{pk}/status/"
         form = self._form(client, page, action)
@@ -317,6 +296,7 @@ class Soak:
         status = random.choice([v for v in form["options"]["status"] if v])
         verifications = [v for v in form["options"]["verification"] if v]
         version = int(form["inputs"]["version"][0])
+        stale = stale and version > 1  # at version 1 there is no older one to send (0 is invalid, not stale)
         data = {
             "csrfmiddlewaretoken": form["inputs"]["csrfmiddlewaretoken"][0],
             "version": version - 1 if stale else version,
@@ -338,13 +318,14 @@ class Soak:
                     self.acked_new_sources.add(NEW_SOURCE_PREFIX + token)
             self.note("status", response)
 
-    def add_reading(self, client: Client, page: str, token: str, stale: bool):
+    def add_reading(self, client: HttpsClient, page: str, token: str, stale: bool):
         slug = INDICATOR_PAGE.match(page).group(1)
         action = f"/indikator/{slug}/angka/"
         form = self._form(client, page, action)
         if form is None:
             return
         version = int(form["inputs"]["version"][0])
+        stale = stale and version > 1  # at version 1 there is no older one to send (0 is invalid, not stale)
         data = {
             "csrfmiddlewaretoken": form["inputs"]["csrfmiddlewaretoken"][0],
             "version": version - 1 if stale else version,
@@ -376,7 +357,7 @@ class Soak:
             f"soak: {len(self.pages)} public pages ({len(self.promises)} promises, {len(self.indicators)} "
             f"indicators); {READERS} readers, {EDITORS} editors, {SECONDS:g} s, {STALE_PERCENT:g}% stale saves"
         )
-        before = db_facts()
+        before = db_facts(self.env)
         self.deadline = time.monotonic() + SECONDS
         threads = [threading.Thread(target=self.reader) for _ in range(READERS)]
         threads += [threading.Thread(target=self.editor, args=(n,)) for n in range(1, EDITORS + 1)]
@@ -386,7 +367,7 @@ class Soak:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        after = db_facts()
+        after = db_facts(self.env)
         return self.report(before, after, elapsed)
 
     def report(self, before: dict, after: dict, elapsed: float) -> int:
@@ -468,5 +449,41 @@ class Soak:
         return 1 if failed else 0
 
 
+def server_errors(log: Path) -> int:
+    """Report the error lines in the server's log; 1 when there are any."""
+    lines = log.read_text(errors="replace").splitlines()
+    errors = [i for i, line in enumerate(lines) if ERROR_LINE.search(line)]
+    print(f"soak: error lines in the server log: {len(errors)}")
+    shown = [line for i in errors for line in lines[i : i + 4]]
+    for line in shown[:40]:
+        print(line)
+    return 1 if errors else 0
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("soak.py: DATABASE_URL must point at the throwaway PostgreSQL (run bin/soak).")
+    with tempfile.TemporaryDirectory(prefix="kupang-soak-") as tmp_name:
+        tmp = Path(tmp_name)
+        # static files of our own: staticfiles/ is shared with whoever else runs collectstatic in this checkout
+        env = production_env(STATIC_ROOT=str(tmp / "static"))
+        password = secrets.token_urlsafe(16)
+        manage(env, "migrate", "--noinput", "-v", "0")
+        manage(env, "collectstatic", "--noinput", "-v", "0")
+        manage(env, "load_kupang_data")
+        editors = env | {"SOAK_EDITORS": str(EDITORS), "SOAK_PASSWORD": password}
+        manage(editors, "shell", "-v", "0", "-c", EDITORS_SNIPPET)
+        log = tmp / "gunicorn.log"
+        access = ["--access-logfile", str(tmp / "access.log"), "--access-logformat", ACCESS_LOG_FORMAT]
+        with start_gunicorn(env, workers=2, options=["--timeout", "30", *access], log=log) as server:
+            rc = Soak(env, server.port, password).run()
+        rc = server_errors(log) or rc
+        if rc:
+            print("--- last lines of the gunicorn log")
+            print("\n".join(log.read_text(errors="replace").splitlines()[-20:]))
+        return rc
+
+
 if __name__ == "__main__":
-    sys.exit(Soak().run())
+    sys.exit(main())

@@ -13,6 +13,7 @@ from .models import (
     Administration,
     Claim,
     ClaimItem,
+    ConflictMark,
     Indicator,
     Programme,
     Promise,
@@ -52,8 +53,8 @@ class SectorAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["headline", "outlet", "published", "kind", "key", "reliability_note"]
-    list_filter = ["kind", "outlet"]
+    list_display = ["headline", "outlet", "published", "kind", "reliability", "key"]
+    list_filter = ["kind", "reliability", "outlet"]
     search_fields = ["headline", "outlet", "url", "key"]
     date_hierarchy = "published"
     readonly_fields = ["created_at", "created_by"]
@@ -245,7 +246,21 @@ class ReadingInline(admin.TabularInline):
     model = Reading
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["value", "value_max", "qualifier", "unit", "as_of", "counts", "said_by", "said_by_name", "source", "note"]
+    fields = [
+        "value",
+        "value_max",
+        "qualifier",
+        "unit",
+        "as_of",
+        "as_of_precision",
+        "period_start",
+        "measure",
+        "counts",
+        "said_by",
+        "said_by_name",
+        "source",
+        "note",
+    ]
 
 
 @admin.register(Indicator)
@@ -256,6 +271,19 @@ class IndicatorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["promise", "baseline_source", "target_source"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ReadingInline]
+
+
+@admin.register(ConflictMark)
+class ConflictMarkAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "first", "second", "conflicting", "editor", "created_at"]
+    list_filter = ["conflicting"]
+    search_fields = ["indicator__name", "reason"]
+    raw_id_fields = ["first", "second"]
+    readonly_fields = ["editor", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.editor = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Reading)

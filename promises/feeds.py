@@ -43,12 +43,15 @@ class ChangesFeed(Feed):
         return StatusChange.objects.for_log()[:FEED_SIZE]
 
     def item_title(self, change: StatusChange) -> str:
-        return _("%(code)s %(title)s: %(from)s → %(to)s") % {
+        title = _("%(code)s %(title)s: %(from)s → %(to)s") % {
             "code": change.promise.code,
             "title": change.promise.title,
             "from": change.get_from_status_display(),
             "to": change.get_to_status_display(),
         }
+        if change.kind != StatusChange.Kind.CHANGE:  # "Penilaian awal: …", "Koreksi: …"
+            title = f"{change.get_kind_display()}: {title}"
+        return title
 
     def item_description(self, change: StatusChange) -> str:
         lines = [change.reason]

@@ -65,8 +65,22 @@ def reading_value(reading) -> str:
     return text
 
 
-def date_label(value, precision: str) -> str:
-    """A date at the precision the source gave it: "14 Agustus 2025", or "April 2025"."""
-    from .models.dates import Precision  # here, not at the top: the models import this module
+DATE_FORMATS = {"day": "j F Y", "month": "F Y", "year": "Y"}
 
-    return date_format(value, "F Y" if precision == Precision.MONTH else "j F Y")
+
+def date_label(value, precision: str) -> str:
+    """A date at the precision the source gave it: "14 Agustus 2025", "April 2025" or "2025"."""
+    return date_format(value, DATE_FORMATS.get(precision, DATE_FORMATS["day"]))
+
+
+def period_label(start, end, precision: str) -> str:
+    """A period as people say it: "Juli–Agustus 2025", "1–14 Agustus 2025", "2024–2025"."""
+    if start is None or start == end:
+        return date_label(end, precision)
+    if precision == "year" or start.year != end.year:
+        return f"{date_label(start, precision)}–{date_label(end, precision)}"
+    if precision == "month":
+        return f"{date_format(start, 'F')}–{date_label(end, precision)}"
+    if start.month != end.month:
+        return f"{date_format(start, 'j F')}–{date_label(end, precision)}"
+    return f"{date_format(start, 'j')}–{date_label(end, precision)}"

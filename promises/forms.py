@@ -4,8 +4,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Left, Length
 from django.utils.translation import gettext_lazy as _
 
+from .formatting import reading_value
 from .models import Promise, Reading, Sector, Source, StatusChange, normalize_url
-from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE
+from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
 
 # Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself).
 NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
@@ -73,7 +74,15 @@ class VersionedForm(forms.Form):
     """
 
     versioned_as = "instance"
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            key: _("Formulir ini tidak sah lagi. Muat ulang halaman, lalu ulangi.")
+            for key in ("required", "invalid", "min_value", "max_value")
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         versioned = None if self.versioned_as == "instance" else kwargs.pop(self.versioned_as)
@@ -180,7 +189,20 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
         return cleaned
 
 
-READING_FIELDS = ["value", "value_max", "qualifier", "unit", "as_of", "counts", "said_by", "said_by_name", "source"]
+READING_FIELDS = [
+    "value",
+    "value_max",
+    "qualifier",
+    "unit",
+    "as_of",
+    "as_of_precision",
+    "period_start",
+    "measure",
+    "counts",
+    "said_by",
+    "said_by_name",
+    "source",
+]
 
 
 class ReadingForm(VersionedForm, NewSourceFields):
@@ -194,6 +216,19 @@ class ReadingForm(VersionedForm, NewSourceFields):
     as_of = forms.DateField(
         label=_("Per tanggal"), widget=forms.DateInput(attrs={"type": "date"}), validators=[AS_OF_NOT_IN_FUTURE]
     )
+    as_of_precision = forms.ChoiceField(
+        label=_("Ketelitian tanggal"),
+        choices=Precision.choices,
+        required=False,
+        help_text=_("Bila sumber hanya menyebut bulan atau tahun, pilih itu; disimpan sebagai hari pertamanya."),
+    )
+    period_start = forms.DateField(
+        label=_("Awal periode (bila angka selama suatu periode)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[AS_OF_NOT_IN_FUTURE],
+    )
+    measure = forms.ChoiceField(label=_("Jenis ukuran"), choices=Reading.Measure.choices, required=False)
     counts = forms.ChoiceField(label=_("Yang dihitung"), choices=Reading.Counts.choices)
     said_by = forms.ChoiceField(label=_("Disampaikan oleh"), choices=Reading.SaidBy.choices)
     said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
@@ -223,8 +258,14 @@ class ReadingForm(VersionedForm, NewSourceFields):
 
     def clean(self):
         cleaned = super().clean()
-        try:  # the model's own rules on the fields that are valid so far (the range is ordered)
-            Reading(value=cleaned.get("value"), value_max=cleaned.get("value_max")).clean()
+        cleaned["as_of_precision"] = precision = cleaned.get("as_of_precision") or Precision.DAY
+        cleaned["measure"] = cleaned.get("measure") or Reading.Measure.TOTAL
+        for name in ("as_of", "period_start"):  # "Agustus 2025" is stored as 1 August 2025
+            if cleaned.get(name):
+                cleaned[name] = at_precision(cleaned[name], precision)
+        rules = {name: cleaned.get(name) for name in ("value", "value_max", "as_of", "period_start", "measure")}
+        try:  # the model's own rules on the fields that are valid so far (range, period)
+            Reading(**rules).clean()
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 if field not in self.errors:
@@ -234,10 +275,44 @@ class ReadingForm(VersionedForm, NewSourceFields):
         return cleaned
 
 
+class ReadingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, reading: Reading) -> str:
+        parts = [reading.as_of_label, reading_value(reading), reading.get_counts_display(), reading.source.outlet]
+        return " · ".join(parts)
+
+
+class ConflictMarkForm(VersionedForm):
+    """An editor's judgement on two of an indicator's figures, shown publicly with its reason."""
+
+    versioned_as = "indicator"
+    first = ReadingChoiceField(label=_("Angka pertama"), queryset=Reading.objects.none())
+    second = ReadingChoiceField(label=_("Angka kedua"), queryset=Reading.objects.none())
+    conflicting = forms.TypedChoiceField(
+        label=_("Penilaian"),
+        choices=[("ya", _("Bertentangan")), ("tidak", _("Tidak bertentangan"))],
+        coerce=lambda value: value == "ya",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Alasan (ditampilkan di halaman indikator)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        readings = Reading.objects.filter(indicator=self.versioned).select_related("source").order_by("as_of", "pk")
+        self.fields["first"].queryset = self.fields["second"].queryset = readings
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
+            self.add_error("second", _("Pilih dua angka yang berbeda."))
+        return cleaned
+
+
 class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
-        fields = ["url", "outlet", "headline", "published", "published_note", "kind", "reliability_note"]
+        fields = ["url", "outlet", "headline", "published", "published_note", "kind", "reliability", "reliability_note"]
         widgets = {"published": forms.DateInput(attrs={"type": "date"}), "url": forms.URLInput}
 
     def validate_unique(self):

@@ -34,7 +34,6 @@ from .models import Administration, Promise, PromiseSource, Sector, Source, norm
 from .models.promise import fold
 
 REQUIRED = ("number", "title", "sector", "description")
-OPTIONAL = ("source_url", "opd", "deadline")
 HEADER_ALIASES = {
     "nomor": "number",
     "no": "number",

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
 from . import cache as data_version
@@ -93,8 +93,10 @@ def _cacheable(path: str) -> bool:
 
 def _page_key(request: HttpRequest) -> str:
     # The language is in the path (/en/...), and the body may be gzip-compressed by the inner middleware.
+    # Pages also depend on the date in Kupang (a deadline passes at midnight WITA), so a new day re-renders.
     parts = [
         data_version.build_id(),
+        timezone.localdate().isoformat(),
         request.scheme,
         request.get_host(),
         request.get_full_path(),

@@ -39,6 +39,11 @@ class Editing:
         return self._has("promises.add_reading")
 
     @cached_property
+    def conflicts(self) -> bool:
+        """May mark two figures as conflicting or not."""
+        return self._has("promises.add_conflictmark")
+
+    @cached_property
     def source(self) -> bool:
         return self._has("promises.add_source")
 
@@ -49,7 +54,7 @@ class Editing:
 
     @cached_property
     def any(self) -> bool:
-        return self.status or self.reading or self.source or self.text
+        return self.status or self.reading or self.conflicts or self.source or self.text
 
 
 def editing(request: HttpRequest) -> dict:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import cache
-from .models import Indicator, Promise, PromiseSource, Reading, Source, StatusChange, normalize_url
+from .models import ConflictMark, Indicator, Promise, PromiseSource, Reading, Source, StatusChange, normalize_url
 
 
 class Stale(Exception):
@@ -46,12 +46,14 @@ def change_status(
     reason: str,
     sources: Iterable[Source],
     editor=None,
-    checked: bool = True,
+    at=None,
+    kind: str = StatusChange.Kind.CHANGE,
 ) -> StatusChange:
     """Set a promise's status and append the history row, or change nothing.
 
     Refuses a stale version (Stale) and what `StatusChange.check_rules` refuses (ValidationError).
-    `checked=False` (the data loader) records the change without claiming the promise was checked today.
+    `at` (the data loader): when the assessment holds, the date of the evidence it rests on; the history row
+    and "last checked" carry it instead of now.
     """
     reason = (reason or "").strip()
     sources = list(sources)
@@ -61,13 +63,14 @@ def change_status(
     with cache.batch():
         previous = Promise.objects.values_list("status", flat=True).get(pk=promise.pk)
         now = timezone.now()
+        at = at or now
         _take_version(
             Promise,
             promise.pk,
             expected_version,
             status=status,
             verification=verification,
-            last_checked=timezone.localdate(now) if checked else F("last_checked"),
+            last_checked=timezone.localdate(at),
             updated_at=now,
         )
         change = StatusChange.objects.create(
@@ -77,7 +80,8 @@ def change_status(
             verification=verification,
             reason=reason,
             editor=editor,
-            created_at=now,
+            created_at=at,
+            kind=kind,
         )
         change.sources.set(sources)
     promise.refresh_from_db()
@@ -130,7 +134,9 @@ def add_reading(
             source, _created = get_or_create_source(new_source, editor=editor)
         reading = Reading(indicator=indicator, source=source, created_by=editor, **values)
         # The model's own rules (dates, ranges); the database holds the constraints and the keys.
-        reading.full_clean(exclude=["indicator", "source"], validate_unique=False, validate_constraints=False)
+        reading.full_clean(
+            exclude=["indicator", "source", "part_of", "created_by"], validate_unique=False, validate_constraints=False
+        )
         reading.save()
     indicator.refresh_from_db()
     return reading
@@ -147,3 +153,34 @@ def update_promise(promise: Promise, *, expected_version: int, values: dict, edi
         promise.save(update_fields=[*values, "updated_by", "updated_at"])
     promise.refresh_from_db()
     return promise
+
+
+@transaction.atomic
+def mark_conflict(
+    indicator: Indicator,
+    *,
+    expected_version: int,
+    first: Reading,
+    second: Reading,
+    conflicting: bool,
+    reason: str,
+    editor,
+) -> ConflictMark:
+    """Record an editor's judgement on a pair of the indicator's readings (a later one on the same pair replaces
+    it), version-checked like a new reading."""
+    first, second = sorted((first, second), key=lambda reading: reading.pk)
+    with cache.batch():
+        _take_version(Indicator, indicator.pk, expected_version)
+        mark, _created = ConflictMark.objects.update_or_create(
+            first=first,
+            second=second,
+            defaults={
+                "indicator": indicator,
+                "conflicting": conflicting,
+                "reason": reason.strip(),
+                "editor": editor,
+                "created_at": timezone.now(),
+            },
+        )
+    indicator.refresh_from_db()
+    return mark

@@ -1,15 +1,35 @@
-"""Small makers for test data: defaults that pass validation, overridable per test."""
+"""Small makers for test data (defaults that pass validation, overridable per test), and the checks that
+several test modules share: `snapshot()` (nothing changed) and `queries_per_url()` (what each page costs)."""
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from promises import services
 from promises.models import Administration, Indicator, Promise, Reading, Sector, Source
 
 _seq = itertools.count(1)
+
+# 10 September 2025, half past midnight in Kupang (WITA, UTC+8), while it is still 9 September in UTC: the
+# moment a "not in the future" rule that took the date in UTC (`timezone.now().date()`) would get wrong.
+# Tests of date rules freeze time there, `time_machine.travel(JUST_AFTER_MIDNIGHT_IN_KUPANG, tick=False)`,
+# so they cannot flake around midnight; "today" is then TODAY_IN_KUPANG.
+JUST_AFTER_MIDNIGHT_IN_KUPANG = datetime(2025, 9, 9, 16, 30, tzinfo=UTC)
+TODAY_IN_KUPANG = date(2025, 9, 10)
+
+# What storing one value in the database cache costs (Django's DatabaseCache.set): a new data version after
+# a write, or a page after a cache miss.
+# * the number of rows in the cache table (the cull check)
+# * a savepoint
+# * the key's row
+# * the update or insert of that row
+# * the savepoint's release
+CACHE_SET_QUERIES = 5
 
 
 def make_administration(**overrides) -> Administration:
@@ -24,6 +44,11 @@ def make_administration(**overrides) -> Administration:
         "is_default": not Administration.objects.filter(is_default=True).exists(),
     }
     return Administration.objects.create(**(values | overrides))
+
+
+def default_administration() -> Administration:
+    """The default administration, made when there is none yet."""
+    return Administration.objects.filter(is_default=True).first() or make_administration()
 
 
 def make_sector(**overrides) -> Sector:
@@ -45,7 +70,7 @@ def make_source(**overrides) -> Source:
 def make_promise(**overrides) -> Promise:
     n = next(_seq)
     if "administration" not in overrides:
-        overrides["administration"] = Administration.objects.filter(is_default=True).first() or make_administration()
+        overrides["administration"] = default_administration()
     if "sector" not in overrides:
         overrides["sector"] = make_sector()
     values = {"code": f"T-{n}", "title": f"Janji uji {n}", "description": "Uraian janji uji."}
@@ -72,6 +97,8 @@ def make_reading(indicator: Indicator, **overrides) -> Reading:
 
 
 def rate(promise: Promise, status=Promise.Status.DALAM_PROSES, **overrides):
+    """Change the promise's status through the service, with a reason and a new source (a valid change by
+    default: "dalam proses", confirmed by the media, from the version the promise object holds)."""
     values = {
         "expected_version": promise.version,
         "status": status,
@@ -90,8 +117,9 @@ def make_user(username="editor", *, staff=False, superuser=False):
 
 
 def grow(factor: int) -> None:
-    """Add `factor` × a handful of promises, sources, indicators and readings, for flat-query tests."""
-    administration = Administration.objects.filter(is_default=True).first() or make_administration()
+    """Add `factor` rated promises to the default administration, each with a linked source and an indicator
+    with a target and three readings: more data of every kind a page shows, for flat-query tests."""
+    administration = default_administration()
     sector = make_sector()
     for _ in range(factor):
         promise = make_promise(administration=administration, sector=sector)
@@ -135,9 +163,8 @@ def make_claim(promises=(), **overrides):
     from promises.models import Claim
 
     n = next(_seq)
-    administration = Administration.objects.filter(is_default=True).first() or make_administration()
     values = {
-        "administration": administration,
+        "administration": default_administration(),
         "key": f"klaim-{n}",
         "title": f"{n} dari 72 janji ditepati",
         "kept": 22,
@@ -152,6 +179,46 @@ def make_claim(promises=(), **overrides):
     for promise in promises:
         claim.items.create(promise=promise, note="disebut dalam klaim")
     return claim
+
+
+def admin_change_data(promise: Promise, **extra) -> dict:
+    """The admin change form of `promise` as the browser posts it (no inline rows), with `extra` on top."""
+    data = {
+        "administration": promise.administration_id,
+        "code": promise.code,
+        "title": promise.title,
+        "slug": promise.slug,
+        "description": promise.description,
+        "sector": promise.sector_id,
+        "origin": promise.origin,
+        "version": promise.version,
+        "source_links-TOTAL_FORMS": 0,
+        "source_links-INITIAL_FORMS": 0,
+        "changes-TOTAL_FORMS": 0,
+        "changes-INITIAL_FORMS": 0,
+    }
+    return data | extra
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row of every tracker table, field by field, to prove that something changed nothing: promises
+    (status, verification, version, texts), status changes and their sources, promise-source links,
+    sources, indicators (version), readings, claims and their items, administrations, programmes, sectors."""
+    models = apps.get_app_config("promises").get_models(include_auto_created=True)
+    return {model._meta.db_table: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def queries_per_url(client, urls) -> dict[str, int]:
+    """{url: the number of queries its GET cost}, a streamed body read to the end; every answer must be 200."""
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, url
+        counts[url] = len(queries)
+    return counts
 
 
 def streamed(response) -> list[str]:

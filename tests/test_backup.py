@@ -18,7 +18,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises import backup
-from promises.models import Programme, Promise, Reading, Sector, StatusChange
+from promises.models import ConflictMark, Programme, Promise, Reading, Sector, StatusChange
 
 from .helpers import grow, make_claim, make_editor, make_source, make_user, rate
 
@@ -39,6 +39,10 @@ def build_dataset() -> None:
     Promise.objects.update(programme=programme, updated_by=editor)
     make_claim(promises=Promise.objects.all()[:2])
     Reading.objects.update(created_by=editor)
+    first, second = Reading.objects.order_by("pk")[:2]
+    ConflictMark.objects.create(
+        indicator=first.indicator, first=first, second=second, conflicting=True, reason="Uji", editor=editor
+    )
 
 
 def empty_the_database() -> None:

@@ -1,20 +1,13 @@
 """The page cache is never wrong: every kind of write shows on the next request, in every app process."""
 
-import http.client
 import os
 import re
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.parse
 from datetime import date
 from decimal import Decimal
-from http.cookies import SimpleCookie
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -27,9 +20,17 @@ from django.urls import reverse
 from promises import importing, services
 from promises.models import Administration, PromiseSource
 
-from .helpers import make_editor, make_indicator, make_promise, make_reading, make_source, make_user, rate
-
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import (
+    admin_change_data,
+    make_editor,
+    make_indicator,
+    make_promise,
+    make_reading,
+    make_source,
+    make_user,
+    rate,
+)
+from .processes import ROOT, HttpsClient, production_env, start_gunicorn
 
 
 class InvalidationTests(TestCase):
@@ -81,20 +82,7 @@ class InvalidationTests(TestCase):
         self.cached(url)
         self.client.force_login(make_user("admin", superuser=True))
         admin_url = reverse("admin:promises_promise_change", args=[self.promise.pk])
-        data = {
-            "administration": self.promise.administration_id,
-            "code": self.promise.code,
-            "title": "Judul dari admin",
-            "slug": self.promise.slug,
-            "description": "",
-            "sector": self.promise.sector_id,
-            "origin": "kampanye",
-            "version": 1,
-            "source_links-TOTAL_FORMS": 0,
-            "source_links-INITIAL_FORMS": 0,
-            "changes-TOTAL_FORMS": 0,
-            "changes-INITIAL_FORMS": 0,
-        }
+        data = admin_change_data(self.promise, title="Judul dari admin")
         assert self.client.post(admin_url, data).status_code == 302
         self.client.logout()
         self.client.cookies.clear()
@@ -123,73 +111,8 @@ class InvalidationTests(TestCase):
         assert "Ubah status" in self.client.get(url).text
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Browser:
-    """A client of one app process, as a browser behind the HTTPS proxy would be (cookies, CSRF referer)."""
-
-    def __init__(self, port: int):
-        self.port, self.cookies = port, {}
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        origin = f"https://127.0.0.1:{self.port}"
-        headers = {"X-Forwarded-Proto": "https"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode(form, doseq=True)
-            headers |= {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin, "Referer": origin + path}
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode()
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, text
-
-
 class TwoProcessesTests(TransactionTestCase):
     """Two gunicorn instances on different ports, one PostgreSQL: an edit through one shows through the other."""
-
-    def start(self, env: dict) -> int:
-        port = free_port()
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "kupang.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--no-control-socket",
-                "--access-logfile",
-                "/dev/null",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        self.addCleanup(process.wait, 10)
-        self.addCleanup(process.terminate)
-        for _ in range(100):
-            try:
-                if Browser(port).request("GET", "/healthz")[0] == 200:
-                    return port
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(process.stderr.read().decode() if process.poll() is not None else "gunicorn silent")
 
     def test_an_edit_through_one_process_is_visible_through_the_other_on_the_next_request(self):
         if connection.vendor != "postgresql":
@@ -197,18 +120,12 @@ class TwoProcessesTests(TransactionTestCase):
                 pytest.fail("CI runs this on PostgreSQL")
             pytest.skip("needs PostgreSQL shared by two processes (make test starts one)")
         db = connection.settings_dict
-        env = os.environ | {
-            "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "CACHE_URL": "db",
-            "DEBUG": "false",
-        }
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        env = production_env(
+            DATABASE_URL=f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            CACHE_URL="db",
+            STATIC_ROOT=self.enterContext(tempfile.TemporaryDirectory()),
+        )
         # production settings serve hashed static files: collect them for these processes
-        static_root = self.enterContext(tempfile.TemporaryDirectory())
-        env["STATIC_ROOT"] = static_root
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
         )
@@ -219,16 +136,17 @@ class TwoProcessesTests(TransactionTestCase):
         get_user_model().objects.filter(username="redaktur").update(
             password=PBKDF2PasswordHasher().encode("kata-sandi-uji", PBKDF2PasswordHasher().salt())
         )
-        a, b = self.start(env), self.start(env)
+        a = self.enterContext(start_gunicorn(env)).port
+        b = self.enterContext(start_gunicorn(env)).port
         url = promise.get_absolute_url()
         for port in (a, b):  # both fill their view of the shared cache
             for _ in range(2):
-                status, text = Browser(port).request("GET", url)
-                assert status == 200 and "status-belum_dinilai" in text
+                response = HttpsClient(port).request("GET", url)
+                assert response.status == 200 and "status-belum_dinilai" in response.body
 
-        editor = Browser(a)
+        editor = HttpsClient(a)
         editor.request("GET", "/masuk/")
-        status, _ = editor.request(
+        response = editor.request(
             "POST",
             "/masuk/",
             {
@@ -237,11 +155,11 @@ class TwoProcessesTests(TransactionTestCase):
                 "csrfmiddlewaretoken": editor.cookies["__Host-csrftoken"],
             },
         )
-        assert status == 302
-        status, page = editor.request("GET", url)
+        assert response.status == 302
+        page = editor.request("GET", url).body
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         source = promise.source_links.get().source_id
-        status, _ = editor.request(
+        response = editor.request(
             "POST",
             f"/janji/{promise.pk}/status/",
             {
@@ -253,8 +171,8 @@ class TwoProcessesTests(TransactionTestCase):
                 "sources": source,
             },
         )
-        assert status == 302
+        assert response.status == 302
 
-        status, text = Browser(b).request("GET", url)
-        assert status == 200
-        assert "status-dalam_proses" in text and "Diubah lewat proses A." in text
+        response = HttpsClient(b).request("GET", url)
+        assert response.status == 200
+        assert "status-dalam_proses" in response.body and "Diubah lewat proses A." in response.body

@@ -9,17 +9,16 @@ import re
 import secrets
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 from django.test import SimpleTestCase
 
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import ROOT, production_env, start_gunicorn
+
 DEPLOY = ROOT / "deploy"
 CERT_DIR = "/etc/letsencrypt/live/janji.example.org/"
 
@@ -69,12 +68,6 @@ def option(argv: list[str], name: str) -> str:
 def clean_env() -> dict[str, str]:
     """What a server's environment has besides the env file (not this test run's settings)."""
     return {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class NginxConfigTests(SimpleTestCase):
@@ -164,36 +157,16 @@ class SystemdUnitTests(SimpleTestCase):
 
     def test_gunicorn_starts_with_the_units_arguments_and_logs_the_request_id(self):
         """The unit's ExecStart (systemd unescaping applied), pointed at this checkout and a free port."""
-        port = free_port()
         with tempfile.TemporaryDirectory() as tmp:
-            argv = [str(Path(sys.executable).with_name("gunicorn")), *self.argv[1:]]
-            argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
+            argv = self.argv[1:]
             argv[argv.index("--worker-tmp-dir") + 1] = tmp
-            env = clean_env() | {
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",  # /healthz only needs a database that answers
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "SECURE_SSL_REDIRECT": "false",
-            }
+            # /healthz only needs a database that answers
+            env = production_env(clean_env(), DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3")
             log_path = Path(tmp, "gunicorn.log")
-            with open(log_path, "w") as log:
-                server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                response = None
-                for _ in range(150):
-                    try:
-                        response = urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                        break
-                    except OSError:
-                        if server.poll() is not None:
-                            break
-                        time.sleep(0.1)
-                assert response is not None, log_path.read_text()
+            with start_gunicorn(env, argv=argv, log=log_path) as server:
+                response = urllib.request.urlopen(server.url + "/healthz", timeout=5)
                 assert response.status == 200
                 request_id = response.headers["X-Request-ID"]
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
             log_text = log_path.read_text()
         assert re.search(rf'"GET /healthz HTTP/1.1" 200 \d+ \d+ms id={request_id}\b', log_text), log_text
 

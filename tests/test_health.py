@@ -1,11 +1,9 @@
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 from django.test import TestCase
 
-ROOT = Path(__file__).resolve().parent.parent
+from .processes import ROOT, production_env
 
 PROBE = """
 import django
@@ -24,13 +22,7 @@ class HealthTests(TestCase):
 
     def test_it_answers_503_when_the_database_does_not(self):
         # A real PostgreSQL address where nothing listens (port 1), in a separate process.
-        env = os.environ | {
-            "DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none",
-            "DJANGO_SETTINGS_MODULE": "kupang.settings",
-            "SECRET_KEY": "probe",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "false",
-        }
+        env = production_env(DATABASE_URL="postgresql://nobody:x@127.0.0.1:1/none", ALLOWED_HOSTS="testserver")
         result = subprocess.run(
             [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
         )

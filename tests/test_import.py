@@ -23,6 +23,7 @@ from .helpers import (
     make_source,
     make_user,
     rate,
+    snapshot,
     streamed,
 )
 
@@ -36,16 +37,6 @@ def csv_text(*rows, header=HEADER, delimiter=",") -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
-
-
-def snapshot() -> dict:
-    """Everything an import could touch, to prove that a run changed nothing."""
-    return {
-        "promises": list(Promise.objects.order_by("pk").values()),
-        "sources": list(Source.objects.order_by("pk").values()),
-        "links": list(PromiseSource.objects.order_by("pk").values()),
-        "changes": list(StatusChange.objects.order_by("pk").values()),
-    }
 
 
 class ImportTestCase(TestCase):

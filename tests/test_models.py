@@ -2,14 +2,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import TestCase
-from django.utils import timezone
 
 from promises.models import Promise, Reading, Source, StatusChange, normalize_url
 
-from .helpers import make_indicator, make_promise, make_reading, make_source, rate
+from .helpers import (
+    JUST_AFTER_MIDNIGHT_IN_KUPANG,
+    TODAY_IN_KUPANG,
+    make_indicator,
+    make_promise,
+    make_reading,
+    make_source,
+    rate,
+)
 
 
 class SourceUrlTests(TestCase):
@@ -34,11 +42,17 @@ class SourceUrlTests(TestCase):
             make_source(published=None, published_note="")
         make_source(published=None, published_note="Tanggal terbit tidak terlihat")
 
+    @time_machine.travel(JUST_AFTER_MIDNIGHT_IN_KUPANG, tick=False)
     def test_a_future_publication_date_is_invalid(self):
-        source = Source(url="https://a.example/b", outlet="A", headline="B", published=date.today() + timedelta(days=2))
+        source = Source(
+            url="https://a.example/b", outlet="A", headline="B", published=TODAY_IN_KUPANG + timedelta(days=2)
+        )
         with pytest.raises(ValidationError) as error:
             source.full_clean()
         assert "published" in error.value.message_dict
+        # today in Kupang has come, although it is still yesterday in UTC
+        source.published = TODAY_IN_KUPANG
+        source.full_clean()
 
 
 class PromiseConstraintTests(TestCase):
@@ -122,13 +136,14 @@ class ReadingTests(TestCase):
                 source_id=None,
             )
 
+    @time_machine.travel(JUST_AFTER_MIDNIGHT_IN_KUPANG, tick=False)
     def test_a_reading_dated_in_the_future_is_invalid(self):
         indicator = make_indicator()
         reading = Reading(
             indicator=indicator,
             value=1,
             unit="unit",
-            as_of=timezone.localdate() + timedelta(days=1),
+            as_of=TODAY_IN_KUPANG + timedelta(days=1),
             counts="used",
             said_by="media",
             source=make_source(),
@@ -136,6 +151,9 @@ class ReadingTests(TestCase):
         with pytest.raises(ValidationError) as error:
             reading.full_clean()
         assert "as_of" in error.value.message_dict
+        # today in Kupang has come, although it is still yesterday in UTC
+        reading.as_of = TODAY_IN_KUPANG
+        reading.full_clean()
 
     def test_readings_of_the_same_kind_a_week_apart_that_differ_are_a_conflict(self):
         indicator = make_indicator(unit="unit")

@@ -14,7 +14,17 @@ from django.urls import reverse
 from promises.models import Indicator, Promise
 from promises.views import open_data as data
 
-from .helpers import grow, make_claim, make_indicator, make_promise, make_reading, make_source, rate, streamed
+from .helpers import (
+    grow,
+    make_claim,
+    make_indicator,
+    make_promise,
+    make_reading,
+    make_source,
+    queries_per_url,
+    rate,
+    streamed,
+)
 
 # Queries per download: the promises file looks up the default administration first.
 PINNED = {"promises": 2, "indicators": 1, "readings": 1, "sources": 1, "changes": 1, "claims": 1}
@@ -153,16 +163,7 @@ class StreamingTests(TestCase):
 
 class QueryCountTests(TestCase):
     def counts(self) -> dict[str, int]:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        counts = {}
-        for table in data.TABLES:
-            for fmt in data.FORMATS:
-                with CaptureQueriesContext(connection) as ctx:
-                    "".join(streamed(self.client.get(url(table, fmt))))
-                counts[f"{table}.{fmt}"] = len(ctx.captured_queries)
-        return counts
+        return queries_per_url(self.client, [url(table, fmt) for table in data.TABLES for fmt in data.FORMATS])
 
     def test_each_download_costs_a_fixed_number_of_queries(self):
         grow(2)

@@ -1,19 +1,37 @@
 """Every public page answers, shows what a reader needs, and costs a fixed number of queries."""
 
-from django.test import TestCase
+from django.conf import settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from promises.models import Indicator, Promise
+from promises.models import Administration, Claim, Indicator, Promise, Source, StatusChange
 
-from .helpers import grow, make_indicator, make_promise, make_reading, make_source, rate
+from .helpers import (
+    CACHE_SET_QUERIES,
+    grow,
+    make_claim,
+    make_indicator,
+    make_promise,
+    make_reading,
+    make_source,
+    queries_per_url,
+    rate,
+)
+
+WITHOUT_PAGE_CACHE = [m for m in settings.MIDDLEWARE if m != "promises.middleware.PageCacheMiddleware"]
 
 
-class PublicPagesTests(TestCase):
+class PageDataTestCase(TestCase):
+    """Two rated promises with sources, indicators and readings; the first is named in a government claim."""
+
     def setUp(self):
         grow(2)
         self.promise = Promise.objects.first()
+        make_claim(promises=[self.promise])
         self.indicator = Indicator.objects.first()
 
+
+class PublicPagesTests(PageDataTestCase):
     def pages(self):
         return [
             reverse("promises:home"),
@@ -26,47 +44,21 @@ class PublicPagesTests(TestCase):
             reverse("promises:methodology"),
         ]
 
-    def query_counts(self) -> dict[str, int]:
-        counts = {}
-        for url in self.pages():
-            from django.db import connection
-            from django.test.utils import CaptureQueriesContext
-
-            with CaptureQueriesContext(connection) as ctx:
-                response = self.client.get(url)
-            assert response.status_code == 200, url
-            counts[url.split("?")[0] if "?" not in url else url] = len(ctx.captured_queries)
-        return counts
-
     def test_every_page_costs_the_same_queries_with_ten_times_the_data(self):
-        before = self.query_counts()
+        before = queries_per_url(self.client, self.pages())
         grow(20)
-        after = self.query_counts()
+        after = queries_per_url(self.client, self.pages())
         assert before == after
 
-    def test_home_page_query_count_is_pinned(self):
-        with self.assertNumQueries(15):
-            self.client.get(reverse("promises:home"))
-
-    def test_promise_page_query_count_is_pinned(self):
-        with self.assertNumQueries(13):
-            self.client.get(self.promise.get_absolute_url())
-
-    def test_promise_list_query_count_is_pinned(self):
-        with self.assertNumQueries(10):
-            self.client.get(reverse("promises:list"))
-
-    def test_indicator_page_query_count_is_pinned(self):
-        with self.assertNumQueries(8):
-            self.client.get(self.indicator.get_absolute_url())
-
-    def test_sources_page_query_count_is_pinned(self):
-        with self.assertNumQueries(10):
-            self.client.get(reverse("promises:sources"))
-
-    def test_changes_page_query_count_is_pinned(self):
-        with self.assertNumQueries(9):
-            self.client.get(reverse("promises:changes"))
+    def test_a_page_missing_from_the_cache_costs_its_views_queries_and_six_for_the_cache(self):
+        for url in self.pages():
+            with override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE):
+                [view] = queries_per_url(Client(), [url]).values()
+            with self.assertNumQueries(1 + view + CACHE_SET_QUERIES):
+                # * the data version and the page, read together (one get_many)
+                # * the view's own queries (ViewQueryTests)
+                # * storing the page (CACHE_SET_QUERIES)
+                assert self.client.get(url).status_code == 200
 
     def test_a_cached_page_costs_one_query_for_every_page(self):
         for url in self.pages():
@@ -85,6 +77,137 @@ class PublicPagesTests(TestCase):
         response = self.client.get(url)
         assert response.status_code == 301
         assert response["Location"] == self.promise.get_absolute_url()
+
+
+class QuerySetQueryTests(PageDataTestCase):
+    """What the querysets behind the pages cost, walked the way the templates walk them."""
+
+    def test_a_promise_with_everything_its_page_shows_costs_seven_queries(self):
+        with self.assertNumQueries(7):
+            # * the promise with sector, administration, programme and the source it was made in
+            # * its source links with their sources
+            # * its status changes with their editors
+            # * the sources of those changes
+            # * the claim items that name it
+            # * those claims
+            # * the claims' sources
+            [promise] = Promise.objects.for_detail().filter(pk=self.promise.pk)
+            assert promise.sector.name and promise.administration.name
+            assert (promise.programme, promise.made_source) == (None, None)
+            assert [link.source.outlet for link in promise.source_links.all()]
+            assert [(change.editor, list(change.sources.all())) for change in promise.changes.all()]
+            assert [item.claim.source.outlet for item in promise.claim_items.all()]
+
+    def test_indicators_with_their_readings_cost_three_queries(self):
+        with self.assertNumQueries(3):
+            # * the indicators with promise, sector, and their target and baseline sources
+            # * their readings with their sources
+            # * the editors' conflict marks on them
+            for indicator in Indicator.objects.with_readings():
+                assert indicator.promise.title and indicator.sector.name and indicator.target_source.outlet
+                assert indicator.baseline_source is None
+                assert [reading.source.outlet for reading in indicator.ledger()]
+                assert list(indicator.conflict_marks.all()) == []
+                indicator.progress_percent(), indicator.conflicts()
+
+    def test_a_list_of_promises_costs_one_query(self):
+        with self.assertNumQueries(1):
+            # * the promises with sector and administration
+            assert [(p.sector.name, p.administration.name) for p in Promise.objects.with_related()]
+
+    def test_the_sources_with_what_they_support_cost_three_queries(self):
+        with self.assertNumQueries(3):
+            # * the sources, newest first
+            # * their promise links
+            # * the promises of those links
+            assert [[link.promise.title for link in s.promise_links.all()] for s in Source.objects.for_list()]
+
+    def test_the_log_of_changes_costs_two_queries(self):
+        with self.assertNumQueries(2):
+            # * the changes with promise and editor
+            # * their sources
+            assert [(c.promise.title, c.editor, list(c.sources.all())) for c in StatusChange.objects.for_log()]
+
+    def test_each_figure_of_the_dashboard_costs_one_query(self):
+        promises = Promise.objects.filter(administration=self.promise.administration)
+        for figure in [
+            Administration.objects.default,
+            lambda: Claim.objects.latest_first().first().source.outlet,
+            promises.status_counts,
+            promises.origin_status_counts,
+            promises.documentation_counts,
+            promises.sector_status_counts,
+        ]:
+            with self.assertNumQueries(1):
+                assert figure()
+
+
+@override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE)
+class ViewQueryTests(PageDataTestCase):
+    """What each page's view costs, the page cache out of the way (with the cache: PublicPagesTests)."""
+
+    def test_the_home_page_costs_ten_queries(self):
+        with self.assertNumQueries(10):
+            # * the default administration
+            # * the latest government claim with its source
+            # * the number of promises per origin and status
+            # * the documentation counts (numbered, campaign, in office)
+            # * the number of promises per sector and status
+            # * the indicators with promise, sector, and their target and baseline sources
+            # * their readings with their sources
+            # * the editors' conflict marks on them
+            # * the eight latest status changes with promise and editor
+            # * the sources of those changes
+            assert self.client.get(reverse("promises:home")).status_code == 200
+
+    def test_the_promise_page_costs_ten_queries(self):
+        with self.assertNumQueries(10):
+            # * the promise with sector, administration, programme and the source it was made in
+            # * its source links with their sources
+            # * its status changes with their editors
+            # * the sources of those changes
+            # * the claim items that name it
+            # * those claims
+            # * the claims' sources
+            # * its indicators with promise, sector, and their target and baseline sources
+            # * their readings with their sources
+            # * the editors' conflict marks on them
+            assert self.client.get(self.promise.get_absolute_url()).status_code == 200
+
+    def test_the_promise_list_costs_four_queries(self):
+        for url in [reverse("promises:list"), reverse("promises:list") + "?status=dalam_proses&urut=judul"]:
+            with self.assertNumQueries(4):
+                # * the default administration
+                # * the number of its promises (for the pager)
+                # * the sectors (the filter's choices)
+                # * one page of promises with sector and administration
+                assert self.client.get(url).status_code == 200
+
+    def test_the_indicator_page_costs_three_queries(self):
+        with self.assertNumQueries(3):
+            # * the indicator with promise, sector, and its target and baseline sources
+            # * its readings with their sources
+            # * the editors' conflict marks on it
+            assert self.client.get(self.indicator.get_absolute_url()).status_code == 200
+
+    def test_the_sources_page_costs_four_queries(self):
+        with self.assertNumQueries(4):
+            # * the number of sources (for the pager)
+            # * one page of sources, newest first
+            # * their promise links
+            # * the promises of those links
+            assert self.client.get(reverse("promises:sources")).status_code == 200
+
+    def test_the_changes_page_costs_three_queries(self):
+        with self.assertNumQueries(3):
+            # * the number of changes (for the pager)
+            # * one page of changes with promise and editor
+            # * their sources
+            assert self.client.get(reverse("promises:changes")).status_code == 200
+
+    def test_the_methodology_page_costs_no_query(self):
+        with self.assertNumQueries(0):
+            assert self.client.get(reverse("promises:methodology")).status_code == 200
 
 
 class PromiseListTests(TestCase):

@@ -15,6 +15,10 @@ GROUPS = {
         "view_indicator",
         "view_claim",
         "view_sector",
+        # from 0009 on (the model arrives in 0008): editors mark pairs of figures as conflicting or not
+        "add_conflictmark",
+        "change_conflictmark",
+        "view_conflictmark",
     ],
     # "Admin" gets every permission of this app and of users and groups (see below).
     "Admin": None,

@@ -2,6 +2,7 @@
 
 from .administration import Administration, Programme, Sector
 from .claim import Claim, ClaimItem
+from .conflict import ConflictMark
 from .indicator import Indicator, Reading
 from .promise import Promise, PromiseSource, StatusChange
 from .source import Source, normalize_url
@@ -10,6 +11,7 @@ __all__ = [
     "Administration",
     "Claim",
     "ClaimItem",
+    "ConflictMark",
     "Indicator",
     "Programme",
     "Promise",

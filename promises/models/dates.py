@@ -1,5 +1,7 @@
 """The rules for dates a source gives: how precise they are, and that they have already happened."""
 
+from datetime import date, timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -15,6 +17,22 @@ class Precision(models.TextChoices):
 
     DAY = "day", _("tanggal")
     MONTH = "month", _("bulan")
+    YEAR = "year", _("tahun")
+
+
+def span(value: date, precision: str) -> tuple[date, date]:
+    """The first and last day a date at this precision may mean: "April 2025" is 1–30 April 2025."""
+    if precision == Precision.YEAR:
+        return value.replace(month=1, day=1), value.replace(month=12, day=31)
+    if precision == Precision.MONTH:
+        first = value.replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return value, value
+
+
+def at_precision(value: date, precision: str) -> date:
+    """How a date at this precision is stored: its first day ("April 2025" as 1 April 2025)."""
+    return span(value, precision)[0]
 
 
 @deconstructible

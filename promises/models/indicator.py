@@ -1,5 +1,5 @@
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,23 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import formatting
+from .conflict import Conflict, find_conflicts
 from .dates import AS_OF_NOT_IN_FUTURE, Precision
 from .promise import Verification
-
-# Readings of the same kind this close in time are about "the same thing at about the same date".
-CONFLICT_WINDOW_DAYS = 31
-CONFLICT_TOLERANCE = Decimal("0.05")
-
-
-@dataclass(frozen=True)
-class Conflict:
-    first: "Reading"
-    second: "Reading"
-
-    @property
-    def spread(self) -> Decimal:
-        low, high = sorted([self.first.value, self.second.value])
-        return (high - low) / high if high else Decimal(0)
 
 
 class Counts(models.TextChoices):
@@ -57,17 +43,29 @@ class SaidBy(models.TextChoices):
 
 
 class Qualifier(models.TextChoices):
+    """How the source bounds its figure, in its own words."""
+
     EXACT = "", _("tepat")
     LEBIH_DARI = "lebih_dari", _("lebih dari")
+    SETIDAKNYA = "setidaknya", _("setidaknya")
     SEKITAR = "sekitar", _("sekitar")
+    HINGGA = "hingga", _("hingga")
     KURANG_DARI = "kurang_dari", _("kurang dari")
+
+
+class Measure(models.TextChoices):
+    """What kind of measure a figure is; events add up to a total and never conflict with each other."""
+
+    TOTAL = "total", _("jumlah per tanggal")
+    PERIOD = "period", _("jumlah selama periode")
+    EVENT = "event", _("satu kejadian")
 
 
 class IndicatorQuerySet(models.QuerySet):
     def with_readings(self):
-        """Indicators with their readings and each reading's source (3 queries)."""
+        """Indicators with their readings and each one's source, and the editors' conflict marks (3 queries)."""
         return self.select_related("promise", "sector", "target_source", "baseline_source").prefetch_related(
-            models.Prefetch("readings", Reading.objects.select_related("source"))
+            models.Prefetch("readings", Reading.objects.select_related("source")), "conflict_marks"
         )
 
 
@@ -124,13 +122,30 @@ class Indicator(models.Model):
 
     # The methods below work on prefetched readings (`with_readings()`): no queries of their own.
 
+    @cached_property
+    def _ledger(self) -> list["Reading"]:
+        readings = sorted(self.readings.all(), key=lambda r: (r.as_of, r.pk))
+        by_pk = {r.pk: r for r in readings}
+        for reading in readings:
+            reading.whole = by_pk.get(reading.part_of_id)  # the figure it is a part of, without a query
+        return readings
+
     def ledger(self) -> list["Reading"]:
-        return sorted(self.readings.all(), key=lambda r: (r.as_of, r.pk))
+        return self._ledger
+
+    def _done(self) -> list["Reading"]:
+        return [r for r in self.ledger() if r.counts in Counts.done() and r.unit == self.unit and not r.part_of_id]
 
     def progress_reading(self) -> "Reading | None":
-        """The latest reading of something actually done (not a target, an allocation or only a claim)."""
-        done = [r for r in self.ledger() if r.counts in Counts.done() and r.unit == self.unit]
+        """The latest total of something actually done (not a target, an allocation, only a claim, a single
+        event or a part of another figure)."""
+        done = [r for r in self._done() if r.measure == Measure.TOTAL]
         return done[-1] if done else None
+
+    def event_sum(self) -> tuple[int, Decimal] | None:
+        """(how many, their sum) of the single events recorded as done (handovers), when there are any."""
+        events = [r for r in self._done() if r.measure == Measure.EVENT]
+        return (len(events), sum((r.value for r in events), Decimal(0))) if events else None
 
     def progress_percent(self) -> int | None:
         reading = self.progress_reading()
@@ -138,24 +153,17 @@ class Indicator(models.Model):
             return None
         return min(100, round(reading.value * 100 / self.target_value))
 
-    def conflicts(self) -> list[Conflict]:
-        """Pairs of readings of the same kind and unit, about a month apart at most, that differ by > 5%.
+    @cached_property
+    def _conflict_pairs(self) -> tuple[list[Conflict], list[Conflict]]:
+        return find_conflicts(self.ledger(), list(self.conflict_marks.all()))
 
-        "The same kind": targets with targets, allocations with allocations, and everything said to be
-        done (procured, delivered, used, or claimed as done) with each other.
-        """
-        found = []
-        readings = self.ledger()
-        for i, first in enumerate(readings):
-            for second in readings[i + 1 :]:
-                if (second.as_of - first.as_of).days > CONFLICT_WINDOW_DAYS:
-                    break
-                if Counts.group(first.counts) != Counts.group(second.counts) or first.unit != second.unit:
-                    continue
-                conflict = Conflict(first, second)
-                if conflict.spread > CONFLICT_TOLERANCE:
-                    found.append(conflict)
-        return found
+    def conflicts(self) -> list[Conflict]:
+        """Pairs of readings that cannot both be true (models/conflict.py), by the rule or an editor's mark."""
+        return self._conflict_pairs[0]
+
+    def dismissed_conflicts(self) -> list[Conflict]:
+        """Pairs the rule would flag that an editor marked as not conflicting, with the reason."""
+        return self._conflict_pairs[1]
 
     def conflicting_reading_ids(self) -> set[int]:
         return {r.pk for c in self.conflicts() for r in (c.first, c.second)}
@@ -167,6 +175,7 @@ class Reading(models.Model):
     Counts = Counts
     SaidBy = SaidBy
     Qualifier = Qualifier
+    Measure = Measure
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="readings", verbose_name=_("indikator")
@@ -179,6 +188,24 @@ class Reading(models.Model):
     unit = models.CharField(_("satuan"), max_length=30)
     as_of = models.DateField(_("per tanggal"), validators=[AS_OF_NOT_IN_FUTURE])
     as_of_precision = models.CharField(_("ketelitian tanggal"), max_length=5, choices=Precision, default=Precision.DAY)
+    period_start = models.DateField(
+        _("awal periode"),
+        null=True,
+        blank=True,
+        validators=[AS_OF_NOT_IN_FUTURE],
+        help_text=_("Untuk angka selama suatu periode; ketelitiannya sama dengan tanggal akhir."),
+    )
+    measure = models.CharField(_("jenis ukuran"), max_length=10, choices=Measure, default=Measure.TOTAL)
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("bagian dari"),
+        help_text=_("Angka yang merupakan bagian dari angka lain (28 dari 162 pasien) tidak dibandingkan dengannya."),
+    )
+    key = models.CharField(_("kode data"), max_length=120, blank=True, help_text=_("Kode di berkas data awal."))
     counts = models.CharField(_("yang dihitung"), max_length=20, choices=Counts)
     said_by = models.CharField(_("disampaikan oleh"), max_length=20, choices=SaidBy)
     said_by_name = models.CharField(_("nama / jabatan"), max_length=200, blank=True)
@@ -209,6 +236,16 @@ class Reading(models.Model):
             models.CheckConstraint(condition=Q(said_by__in=SaidBy.values), name="reading_said_by_valid"),
             models.CheckConstraint(condition=Q(qualifier__in=Qualifier.values), name="reading_qualifier_valid"),
             models.CheckConstraint(condition=~Q(unit=""), name="reading_has_unit"),
+            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="reading_measure_valid"),
+            models.CheckConstraint(condition=Q(as_of_precision__in=Precision.values), name="reading_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_start__lte=models.F("as_of")),
+                name="reading_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=Measure.PERIOD) | Q(period_start__isnull=False), name="reading_period_has_start"
+            ),
+            models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="unique_reading_key"),
         ]
         indexes = [models.Index(fields=["indicator", "as_of"])]
 
@@ -232,9 +269,16 @@ class Reading(models.Model):
             errors["value"] = _("Nilai tidak boleh negatif.")
         if self.value_max is not None and self.value is not None and self.value_max < self.value:
             errors["value_max"] = _("Nilai maksimum harus lebih besar dari nilai.")
+        if self.period_start and self.as_of and self.period_start > self.as_of:
+            errors["period_start"] = _("Awal periode harus sebelum tanggal akhirnya.")
+        if self.measure == Measure.PERIOD and not self.period_start:
+            errors["period_start"] = _("Isi awal periode untuk angka selama suatu periode.")
         if errors:
             raise ValidationError(errors)
 
     @property
     def as_of_label(self) -> str:
+        """When the figure holds: "14 Agustus 2025", "April 2025", or a period "Juli–Agustus 2025"."""
+        if self.period_start:
+            return formatting.period_label(self.period_start, self.as_of, self.as_of_precision)
         return formatting.date_label(self.as_of, self.as_of_precision)

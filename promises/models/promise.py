@@ -100,6 +100,17 @@ class PromiseQuerySet(models.QuerySet):
         counts.update(self.order_by().values_list("status").annotate(n=models.Count("pk")))
         return counts
 
+    def origin_status_counts(self) -> dict[str, dict[str, int]]:
+        """{origin: {status: count}} in one query, every origin and status present (zeros included), plus
+        "all" summed over both: campaign promises are counted apart, as the government's claims are about them."""
+        counts = {origin: dict.fromkeys(Status.values, 0) for origin in [*self.model.Origin.values, "all"]}
+        for origin, status, n in self.order_by().values_list("origin", "status").annotate(n=models.Count("pk")):
+            counts[origin][status] += n
+            counts["all"][status] += n
+        for row in counts.values():
+            row["total"] = sum(row.values())
+        return counts
+
     def sector_status_counts(self) -> list[dict]:
         """Per sector: its name, slug, total and count of each status, zeros included (one query).
 
@@ -264,6 +275,12 @@ class Promise(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("promises:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
+    @property
+    def deadline_passed(self) -> bool:
+        """The deadline a source gave is behind us (in Kupang) and no verdict has been reached."""
+        verdicts = {Status.DITEPATI, Status.DITEPATI_SEBAGIAN, Status.TIDAK_DITEPATI}
+        return bool(self.deadline) and self.deadline < timezone.localdate() and self.status not in verdicts
+
 
 class PromiseSource(models.Model):
     """A source that documents a promise, with what it says about it."""
@@ -293,6 +310,11 @@ class StatusChangeQuerySet(models.QuerySet):
 class StatusChange(models.Model):
     """One row of a promise's public timeline. Append-only: never edited, never deleted."""
 
+    class Kind(models.TextChoices):
+        CHANGE = "perubahan", _("Perubahan")
+        INITIAL = "penilaian_awal", _("Penilaian awal")
+        CORRECTION = "koreksi", _("Koreksi")
+
     promise = models.ForeignKey(Promise, on_delete=models.PROTECT, related_name="changes", verbose_name=_("janji"))
     from_status = models.CharField(_("dari status"), max_length=30, choices=Status)
     to_status = models.CharField(_("menjadi status"), max_length=30, choices=Status)
@@ -308,6 +330,13 @@ class StatusChange(models.Model):
         verbose_name=_("editor"),
     )
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    kind = models.CharField(
+        _("jenis"),
+        max_length=20,
+        choices=Kind,
+        default=Kind.CHANGE,
+        help_text=_("Penilaian awal bertanggal sumber terbaru yang menjadi dasarnya."),
+    )
 
     objects = StatusChangeQuerySet.as_manager()
 
@@ -319,6 +348,9 @@ class StatusChange(models.Model):
             models.CheckConstraint(condition=~Q(reason=""), name="status_change_has_reason"),
             models.CheckConstraint(condition=Q(to_status__in=Status.values), name="status_change_to_valid"),
             models.CheckConstraint(condition=Q(from_status__in=Status.values), name="status_change_from_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["perubahan", "penilaian_awal", "koreksi"]), name="status_change_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(to_status=Status.BELUM_DINILAI) | ~Q(verification=""),
                 name="status_change_rated_has_verification",

@@ -48,6 +48,15 @@ class Kind(models.TextChoices):
     LAPANGAN = "lapangan", _("Pemeriksaan lapangan")
 
 
+class Reliability(models.TextChoices):
+    """A verdict on a source's reliability, shown publicly as "keandalan rendah"; a plain note is not one."""
+
+    NONE = "", _("tidak ada catatan")
+    ADVERTORIAL = "advertorial", _("advertorial")
+    PARTISAN = "partisan", _("partisan")
+    SALINAN = "salinan", _("salinan dari situs lain")
+
+
 def list_order() -> tuple:
     """The sources page's order; `pk` last so pages are stable when dates and outlets tie."""
     return (models.F("published").desc(nulls_last=True), "outlet", "pk")
@@ -58,7 +67,7 @@ LIST_PAGE_SIZE = 50
 
 class SourceQuerySet(models.QuerySet):
     def for_list(self):
-        """Sources with what they support, newest first (2 queries with the prefetch)."""
+        """Sources with what they support, newest first (3 queries: sources, their promise links, those promises)."""
         return self.prefetch_related("promise_links__promise").order_by(*list_order())
 
 
@@ -66,6 +75,7 @@ class Source(models.Model):
     """An article or document that a status, a figure or a claim rests on."""
 
     Kind = Kind
+    Reliability = Reliability
 
     key = models.CharField(
         _("kode data"), max_length=20, blank=True, help_text=_("Kode di berkas data awal, mis. H01.")
@@ -79,7 +89,17 @@ class Source(models.Model):
     published = models.DateField(_("tanggal terbit"), null=True, blank=True, validators=[PUBLISHED_NOT_IN_FUTURE])
     published_note = models.CharField(_("catatan tanggal"), max_length=300, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind, default=Kind.MEDIA)
-    reliability_note = models.CharField(_("catatan keandalan"), max_length=500, blank=True)
+    reliability = models.CharField(
+        _("keandalan"),
+        max_length=20,
+        choices=Reliability,
+        blank=True,
+        default="",
+        help_text=_("Hanya untuk putusan keandalan: advertorial, partisan, atau salinan. Catatan lain: kolom catatan."),
+    )
+    reliability_note = models.CharField(
+        _("catatan"), max_length=500, blank=True, help_text=_("Catatan tentang sumber, ditampilkan apa adanya.")
+    )
     archive_url = models.URLField(_("URL arsip"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -109,6 +129,7 @@ class Source(models.Model):
             models.CheckConstraint(condition=~Q(headline=""), name="source_has_headline"),
             models.CheckConstraint(condition=~Q(outlet=""), name="source_has_outlet"),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="source_kind_valid"),
+            models.CheckConstraint(condition=Q(reliability__in=Reliability.values), name="source_reliability_valid"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import charts, services
-from ..forms import ReadingForm
+from ..forms import ConflictMarkForm, ReadingForm
 from ..middleware import cached_page
 from ..models import Indicator
 from ..permissions import Editing
@@ -31,6 +31,8 @@ def _context(request: HttpRequest, indicator: Indicator) -> dict:
     }
     if Editing(request).reading:
         context["reading_form"] = ReadingForm(indicator=indicator)
+    if Editing(request).conflicts:
+        context["mark_form"] = ConflictMarkForm(indicator=indicator)
     return context
 
 
@@ -58,6 +60,39 @@ def indicator_reading(request: HttpRequest, slug: str) -> HttpResponse:
     return answer(
         request,
         saved=_("Angka ditambahkan.") if "saved" in page else None,
+        page=DETAIL,
+        fragment="body",
+        context=lambda: _context(request, get_object_or_404(Indicator.objects.with_readings(), slug=slug)) | page,
+        redirect_to=indicator,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("promises.add_conflictmark", raise_exception=True)
+def indicator_conflict(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, slug=slug)
+    form = ConflictMarkForm(request.POST, indicator=indicator)
+    page = {"mark_form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mark_conflict(
+                indicator,
+                expected_version=data["version"],
+                first=data["first"],
+                second=data["second"],
+                conflicting=data["conflicting"],
+                reason=data["reason"],
+                editor=request.user,
+            )
+            page = {"mark_saved": True}
+        except services.Stale as stale:
+            message = _("Tanda tidak disimpan: indikator ini sudah diubah orang lain sejak Anda membukanya.")
+            page["mark_form"] = form.rebound(stale.current, message)
+    return answer(
+        request,
+        saved=_("Tanda pertentangan disimpan.") if "mark_saved" in page else None,
         page=DETAIL,
         fragment="body",
         context=lambda: _context(request, get_object_or_404(Indicator.objects.with_readings(), slug=slug)) | page,

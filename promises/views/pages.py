@@ -22,15 +22,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "promises/home.html",
         {
             "administration": administration,
-            "claim": Claim.objects.filter(administration=administration).latest_first().first(),
+            "claims": (claims := list(Claim.objects.filter(administration=administration).latest_first())),
+            "claim": claims[0] if claims else None,
             "statuses": Promise.Status,
-            "status_counts": promises.status_counts(),
+            "by_origin": (by_origin := promises.origin_status_counts()),
+            "status_counts": by_origin["all"],
             "documentation": promises.documentation_counts(),
             "sectors": charts.sector_bars(promises.sector_status_counts()),
             "indicators": Indicator.objects.filter(promise__administration=administration).with_readings(),
             "changes": StatusChange.objects.filter(promise__administration=administration).for_log()[:8],
         },
     )
+
+
+@require_GET
+@cached_page
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """Every government claim side by side, each with what it presented, never only the latest."""
+    administration = Administration.objects.default_or_404()
+    claims = Claim.objects.filter(administration=administration).latest_first().prefetch_related("items__promise")
+    return render(request, "promises/claim_list.html", {"administration": administration, "claims": claims})
 
 
 @require_GET

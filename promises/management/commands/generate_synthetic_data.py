@@ -288,6 +288,7 @@ class Generator:
                     verification=item["verification"],
                     reason=self.text(item.get("status_reason") or NOTE, "Alasan sintetis"),
                     created_at=self.now - timedelta(minutes=i),
+                    kind=StatusChange.Kind.INITIAL,
                 )
                 for i, item in enumerate(rated)
             ],
@@ -340,6 +341,8 @@ class Generator:
                     unit=reading.get("unit") or item["unit"],
                     as_of=as_date(reading["as_of"]),
                     as_of_precision=reading.get("as_of_precision", "day"),
+                    period_start=as_date(reading.get("period_start")),
+                    measure=reading.get("measure", Reading.Measure.TOTAL),
                     counts=reading["counts"],
                     said_by=reading["said_by"],
                     said_by_name="Narasumber sintetis" if reading.get("said_by_name") else "",

@@ -5,11 +5,13 @@ is applied only to a promise with no history yet.
 """
 
 import json
+from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from promises import cache, services
 from promises.models import (
@@ -23,6 +25,7 @@ from promises.models import (
     Reading,
     Sector,
     Source,
+    StatusChange,
     normalize_url,
 )
 
@@ -129,8 +132,10 @@ class Loader:
                 },
             )
         self.promises = {item["code"]: self.load_promise(item) for item in data["promises"]}
+        self.file_keys = {self.reading_key(item, r) for item in data["indicators"] for r in item["readings"]}
         for order, item in enumerate(data["indicators"]):
             self.load_indicator(item, order)
+        self.remove_readings(data.get("removed_readings", []))
         for item in data["claims"]:
             self.load_claim(item)
 
@@ -153,6 +158,7 @@ class Loader:
             "published": item.get("published"),
             "published_note": item.get("published_note") or "",
             "kind": item.get("kind", Source.Kind.MEDIA),
+            "reliability": item.get("reliability") or "",
             "reliability_note": item.get("reliability_note") or "",
         }
         if source is None:
@@ -184,19 +190,50 @@ class Loader:
                 {"promise": promise, "source": self.sources[link["source"]]},
                 {"note": link.get("note", "")},
             )
-        if item["status"] != Promise.Status.BELUM_DINILAI and not promise.changes.exists():
-            promise.refresh_from_db()
-            services.change_status(
-                promise,
-                expected_version=promise.version,
-                status=item["status"],
-                verification=item["verification"],
-                reason=item["status_reason"],
-                sources=[self.sources[key] for key in item["status_sources"]],
-                checked=False,
+        self.load_status(promise, item)
+        return promise
+
+    def evidence_time(self, item: dict) -> datetime:
+        """When the file's assessment holds: `status_date`, else the latest publication date of its sources."""
+        day = self.typed(Reading, {"as_of": item["status_date"]})["as_of"] if item.get("status_date") else None
+        if day is None:
+            dates = [self.sources[key].published for key in item.get("status_sources", [])]
+            day = max((d for d in dates if d), default=None)
+        if day is None:
+            return timezone.now()
+        return datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
+
+    def load_status(self, promise: Promise, item: dict) -> None:
+        wanted = (item["status"], item.get("verification") or "", item.get("status_reason", "").strip())
+        sources = [self.sources[key] for key in item.get("status_sources", [])]
+        changes = list(promise.changes.order_by("created_at", "pk"))
+        legacy_first = bool(changes) and changes[0].kind == StatusChange.Kind.CHANGE and changes[0].editor_id is None
+        ours = {StatusChange.Kind.INITIAL, StatusChange.Kind.CORRECTION}
+        if any(change.kind not in ours for change in changes[1 if legacy_first else 0 :]):
+            return  # someone has rated it since: the file no longer speaks for this promise
+        if legacy_first:
+            # Loaded before initial assessments were dated by their evidence: date our own first row now.
+            StatusChange.objects.filter(pk=changes[0].pk).update(
+                kind=StatusChange.Kind.INITIAL, created_at=self.evidence_time(item)
             )
             self.command.changed += 1
-        return promise
+        latest = changes[-1] if changes else None
+        if latest is None and item["status"] == Promise.Status.BELUM_DINILAI:
+            return
+        if latest is not None and (latest.to_status, latest.verification, latest.reason) == wanted:
+            return
+        promise.refresh_from_db()
+        services.change_status(
+            promise,
+            expected_version=promise.version,
+            status=item["status"],
+            verification=item.get("verification") or "",
+            reason=item["status_reason"],
+            sources=sources,
+            at=None if latest else self.evidence_time(item),
+            kind=StatusChange.Kind.CORRECTION if latest else StatusChange.Kind.INITIAL,
+        )
+        self.command.changed += 1
 
     def load_indicator(self, item: dict, order: int) -> None:
         baseline = item.get("baseline") or {}
@@ -221,26 +258,77 @@ class Loader:
                 "order": order,
             },
         )
-        for reading in item["readings"]:
-            self.upsert(
-                Reading,
-                {
-                    "indicator": indicator,
-                    "source": self.sources[reading["source"]],
-                    "counts": reading["counts"],
-                    "as_of": reading["as_of"],
-                    "value": decimal_or_none(reading["value"]),
-                    "unit": reading.get("unit") or item["unit"],
-                },
-                {
-                    "value_max": decimal_or_none(reading.get("value_max")),
-                    "as_of_precision": reading.get("as_of_precision", "day"),
-                    "qualifier": reading.get("qualifier", ""),
-                    "said_by": reading["said_by"],
-                    "said_by_name": reading.get("said_by_name", ""),
-                    "note": reading.get("note", ""),
-                },
+        readings = [{"key": self.reading_key(item, reading), **reading} for reading in item["readings"]]
+        loaded = {reading["key"]: self.load_reading(indicator, item, reading) for reading in readings}
+        for reading in readings:
+            obj, whole = loaded[reading["key"]], loaded.get(reading.get("part_of"))
+            if obj.part_of_id != (whole.pk if whole else None):
+                obj.part_of = whole
+                obj.save(update_fields=["part_of"])
+                self.command.changed += 1
+
+    @staticmethod
+    def reading_key(item: dict, reading: dict) -> str:
+        """The file's key for a reading, or one made from what identifies it in a file without keys."""
+        made = "/".join(str(reading.get(name)) for name in ("source", "counts", "as_of", "value", "unit"))
+        return reading.get("key") or f"{item['slug']}/{made}"[:120]
+
+    def natural_key(self, item: dict, reading: dict) -> dict:
+        """How a reading was found before readings had keys: its indicator, source, kind, date, value, unit."""
+        old = {**reading, "indicator": item["slug"], **reading.get("was", {})}
+        return {
+            "indicator__slug": old["indicator"],
+            "source": self.sources[old["source"]],
+            "counts": old["counts"],
+            "as_of": self.typed(Reading, {"as_of": old["as_of"]})["as_of"],
+            "value": decimal_or_none(old["value"]),
+            "unit": old.get("unit") or item["unit"],
+        }
+
+    def load_reading(self, indicator: Indicator, item: dict, reading: dict) -> Reading:
+        said_by = reading["said_by"]
+        values = self.typed(
+            Reading,
+            {
+                "indicator": indicator,
+                "source": self.sources[reading["source"]],
+                "counts": reading["counts"],
+                "as_of": reading["as_of"],
+                "value": decimal_or_none(reading["value"]),
+                "unit": reading.get("unit") or item["unit"],
+                "value_max": decimal_or_none(reading.get("value_max")),
+                "as_of_precision": reading.get("as_of_precision", "day"),
+                "period_start": reading.get("period_start"),
+                "measure": reading.get("measure", Reading.Measure.TOTAL),
+                "qualifier": reading.get("qualifier", ""),
+                "said_by": said_by,
+                "said_by_name": reading.get("said_by_name", ""),
+                "verification": Reading.verification_for(said_by),
+                "note": reading.get("note", ""),
+            },
+        )
+        obj = Reading.objects.filter(key=reading["key"]).first()
+        if obj is None:
+            # a row of ours from before it had this key (no key, or one the file no longer uses)
+            legacy = Reading.objects.filter(created_by__isnull=True, **self.natural_key(item, reading)).exclude(
+                key__in=self.file_keys
             )
+            obj = legacy.first() or Reading(key=reading["key"])
+        dirty = [name for name, value in values.items() if obj.pk is None or getattr(obj, name) != value]
+        if dirty or obj.key != reading["key"]:
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.key = reading["key"]
+            obj.save()
+            self.command.changed += 1
+        return obj
+
+    def remove_readings(self, items: list[dict]) -> None:
+        """The file's own readings that it withdraws (never a reading an editor added)."""
+        for item in items:
+            lookup = self.natural_key({"slug": item["indicator"], "unit": item.get("unit", "")}, item)
+            deleted, _ = Reading.objects.filter(created_by__isnull=True, **lookup).delete()
+            self.command.changed += deleted
 
     def load_claim(self, item: dict) -> None:
         claim = self.upsert(
