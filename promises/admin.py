@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_import, cache, services
-from .forms import VersionedForm
+from .forms import READING_FIELDS, VersionedForm
 from .models import (
     Administration,
     Claim,
@@ -246,21 +246,7 @@ class ReadingInline(admin.TabularInline):
     model = Reading
     extra = 0
     autocomplete_fields = ["source"]
-    fields = [
-        "value",
-        "value_max",
-        "qualifier",
-        "unit",
-        "as_of",
-        "as_of_precision",
-        "period_start",
-        "measure",
-        "counts",
-        "said_by",
-        "said_by_name",
-        "source",
-        "note",
-    ]
+    fields = [*READING_FIELDS, "note"]  # the same fields as the editors' form on the indicator page
 
 
 @admin.register(Indicator)

@@ -38,6 +38,8 @@ def page_urls(base: str) -> dict[str, str]:
         "janji": base + "/janji/",
         "janji-detail": base + promise.get_absolute_url(),
         "indikator": base + indicator.get_absolute_url(),
+        "indikator-periode": base + Indicator.objects.get(slug="dana-pengaman-pasien").get_absolute_url(),
+        "klaim": base + "/klaim/",
         "sumber": base + "/sumber/",
         "perubahan": base + "/perubahan/",
         "metodologi": base + "/metodologi/",

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='reliability',
-            field=models.CharField(blank=True, choices=[('', 'tidak ada catatan'), ('advertorial', 'advertorial'), ('partisan', 'partisan'), ('salinan', 'salinan dari situs lain')], default='', help_text='Hanya untuk putusan keandalan: advertorial, partisan, atau salinan. Catatan lain: kolom catatan.', max_length=20, verbose_name='keandalan'),
+            field=models.CharField(blank=True, choices=[('', 'tidak ada putusan'), ('advertorial', 'advertorial'), ('partisan', 'partisan'), ('salinan', 'salinan dari situs lain')], default='', help_text='Hanya untuk putusan keandalan: advertorial, partisan, atau salinan. Catatan lain: kolom catatan.', max_length=20, verbose_name='keandalan'),
         ),
         migrations.AddField(
             model_name='statuschange',

@@ -51,7 +51,7 @@ class Kind(models.TextChoices):
 class Reliability(models.TextChoices):
     """A verdict on a source's reliability, shown publicly as "keandalan rendah"; a plain note is not one."""
 
-    NONE = "", _("tidak ada catatan")
+    NONE = "", _("tidak ada putusan")
     ADVERTORIAL = "advertorial", _("advertorial")
     PARTISAN = "partisan", _("partisan")
     SALINAN = "salinan", _("salinan dari situs lain")
