@@ -92,9 +92,51 @@ CASES = [
         True,
     ),
     (
-        "a period amount and a total",
+        "162 over 1 July–14 August but 20 in all on 14 August",
         {"value": 162, "measure": "period", "period_start": date(2025, 7, 1)},
         {"value": 20},
+        True,
+    ),
+    (
+        "a target over a period and a total",
+        {"value": 162, "measure": "period", "period_start": date(2025, 7, 1), "counts": "target"},
+        {"value": 20},
+        False,
+    ),
+    (
+        "669 issued in June alone, 510 in all by 14 August",
+        {
+            "value": 669,
+            "measure": "period",
+            "period_start": date(2025, 6, 1),
+            "as_of": date(2025, 6, 1),
+            "as_of_precision": "month",
+        },
+        {"value": 510},
+        True,
+    ),
+    (
+        "100 issued in June, 510 in all by 14 August",
+        {
+            "value": 100,
+            "measure": "period",
+            "period_start": date(2025, 6, 1),
+            "as_of": date(2025, 6, 1),
+            "as_of_precision": "month",
+        },
+        {"value": 510},
+        False,
+    ),
+    (
+        "a period amount and a total from before the period ended",
+        {
+            "value": 162,
+            "measure": "period",
+            "period_start": date(2025, 7, 1),
+            "as_of": date(2025, 8, 1),
+            "as_of_precision": "month",
+        },
+        {"value": 22, "as_of": date(2025, 8, 1)},
         False,
     ),
 ]
@@ -103,9 +145,18 @@ CASES = [
 @pytest.mark.parametrize(("first", "second", "expected"), [case[1:] for case in CASES], ids=[c[0] for c in CASES])
 def test_two_readings_conflict_only_when_they_measure_the_same_thing_and_cannot_both_be_true(first, second, expected):
     readings = [reading(1, **first), reading(2, **second)]
-    conflicts, dismissed = find_conflicts(readings, [])
+    conflicts, dismissed = find_conflicts(readings, [], cumulative=True)
     assert bool(conflicts) is expected
     assert dismissed == []
+
+
+def test_a_period_is_set_against_a_later_total_only_where_totals_count_everything_since_the_start():
+    june = reading(
+        1, 669, measure="period", period_start=date(2025, 6, 1), as_of=date(2025, 6, 1), as_of_precision="month"
+    )
+    august = reading(2, 510)  # per weekend, say: not a running total
+    assert find_conflicts([june, august], []) == ([], [])
+    assert len(find_conflicts([june, august], [], cumulative=True)[0]) == 1
 
 
 def test_a_part_is_never_compared_with_its_whole():

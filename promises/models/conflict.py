@@ -12,6 +12,10 @@ Two readings conflict only when they measure the same thing and cannot both be t
 - values that cannot both hold given their qualifiers: "setidaknya 22" fits 162, "hingga Rp600 juta" does
   not fit Rp1 miliar. An exact figure may be rounded by up to `TOLERANCE`; "sekitar" allows `APPROXIMATELY`.
 
+One pair of different measures conflicts too, where an indicator's totals count everything done since the
+programme began (`Indicator.cumulative`): an amount done over a period that is larger than the total done as of
+the period's end or later (669 NIB issued in June alone, 510 in all by 14 August).
+
 An editor may mark a pair as conflicting, or a flagged pair as not conflicting, with a reason that is shown
 publicly; a mark wins over the rule. Everything here works on readings already loaded (no queries).
 """
@@ -95,15 +99,37 @@ def comparable(first, second) -> bool:
     )
 
 
-def find_conflicts(readings: list, marks: list["ConflictMark"]) -> tuple[list[Conflict], list[Conflict]]:
+def period_exceeds_later_total(first, second) -> bool:
+    """An amount done over a period cannot be more than the total done as of the period's end or later
+    (669 NIB issued in June alone, but 510 in all by 14 August)."""
+    from .indicator import Counts
+
+    by_measure = {first.measure: first, second.measure: second}
+    period, total = by_measure.get("period"), by_measure.get("total")
+    if period is None or total is None or first.unit != second.unit or first.part_of_id or second.part_of_id:
+        return False
+    if period.counts not in Counts.done() or total.counts not in Counts.done():
+        return False
+    if span(total.as_of, total.as_of_precision)[0] < span(period.as_of, period.as_of_precision)[1]:
+        return False
+    low, high = value_bounds(period)[0], value_bounds(total)[1]
+    return high is not None and low > high and (low - high) > TOLERANCE * low
+
+
+def find_conflicts(
+    readings: list, marks: list["ConflictMark"], *, cumulative: bool = False
+) -> tuple[list[Conflict], list[Conflict]]:
     """(conflicts, dismissed): the pairs that conflict, by the rule or an editor's mark, and the pairs the rule
-    would flag that an editor marked as not conflicting. `readings` in ledger order."""
+    would flag that an editor marked as not conflicting. `readings` in ledger order; `cumulative`: the
+    indicator's totals count everything done since the start."""
     by_pair = {(mark.first_id, mark.second_id): mark for mark in marks}
     conflicts, dismissed = [], []
     for i, first in enumerate(readings):
         for second in readings[i + 1 :]:
             mark = by_pair.get(tuple(sorted((first.pk, second.pk))))
-            flagged = comparable(first, second) and values_disagree(first, second)
+            flagged = (comparable(first, second) and values_disagree(first, second)) or (
+                cumulative and period_exceeds_later_total(first, second)
+            )
             if mark is not None and mark.conflicting:
                 conflicts.append(Conflict(first, second, mark))
             elif flagged and mark is None:

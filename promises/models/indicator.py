@@ -94,6 +94,11 @@ class Indicator(models.Model):
     )
     target_note = models.CharField(_("catatan target"), max_length=500, blank=True)
     note = models.TextField(_("catatan rekonsiliasi"), blank=True)
+    cumulative = models.BooleanField(
+        _("jumlah sejak awal"),
+        default=False,
+        help_text=_("Jumlah per tanggal di sini menghitung semua yang dikerjakan sejak program mulai."),
+    )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
@@ -155,7 +160,7 @@ class Indicator(models.Model):
 
     @cached_property
     def _conflict_pairs(self) -> tuple[list[Conflict], list[Conflict]]:
-        return find_conflicts(self.ledger(), list(self.conflict_marks.all()))
+        return find_conflicts(self.ledger(), list(self.conflict_marks.all()), cumulative=self.cumulative)
 
     def conflicts(self) -> list[Conflict]:
         """Pairs of readings that cannot both be true (models/conflict.py), by the rule or an editor's mark."""

@@ -255,6 +255,7 @@ class Loader:
                 "target_source": self.sources.get(target.get("source")),
                 "target_note": target.get("note", ""),
                 "note": item.get("note", ""),
+                "cumulative": item.get("cumulative", False),
                 "order": order,
             },
         )
