@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # an id per request (X-Request-ID), on the response and on every log line written meanwhile
     "promises.middleware.RequestIdMiddleware",
+    # bodies capped by their declared length; file uploads only where one is expected (promises/request_limits.py)
+    "promises.request_limits.RequestLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # whole pages for anonymous readers, never stale (promises/middleware.py, promises/cache.py)
     "promises.middleware.PageCacheMiddleware",
@@ -119,8 +121,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Tries while locked do not restart the 15 minutes: someone on the same carrier address cannot keep an editor out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-# Behind nginx (deploy/nginx.conf) the client's address comes from X-Real-IP, which nginx overwrites.
+# Behind nginx (deploy/nginx.conf) the client's address comes from X-Real-IP, which nginx overwrites; it is
+# trusted from a proxy on this machine always, and from a proxy elsewhere with BEHIND_PROXY=true.
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
 AXES_CLIENT_IP_CALLABLE = "promises.permissions.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

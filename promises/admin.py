@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import admin_import, cache, services
-from .forms import READING_FIELDS, VersionedForm
+from .forms import READING_FIELDS, VersionedForm, VisibleTextForm, VisibleTextModelForm
 from .models import (
     Administration,
     Claim,
@@ -30,6 +32,7 @@ admin.site.index_title = _("Pengelolaan data")
 
 
 class ProgrammeInline(admin.TabularInline):
+    form = VisibleTextModelForm
     model = Programme
     extra = 0
     filter_horizontal = ["sources"]
@@ -37,6 +40,7 @@ class ProgrammeInline(admin.TabularInline):
 
 @admin.register(Administration)
 class AdministrationAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["name", "region", "term_start", "declared_promises", "is_default"]
     search_fields = ["name", "region", "head", "deputy"]
     prepopulated_fields = {"slug": ["name"]}
@@ -45,14 +49,27 @@ class AdministrationAdmin(admin.ModelAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["name", "slug", "programme", "rpjmd", "order"]
     list_editable = ["order"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ReplaceSourceForm(VisibleTextForm, forms.Form):
+    new = forms.ModelChoiceField(label=_("Sumber pengganti"), queryset=Source.objects.none())
+    reason = forms.CharField(
+        label=_("Alasan (ditampilkan di halaman sumber)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, old: Source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new"].queryset = Source.objects.exclude(pk=old.pk).order_by("outlet", "headline")
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["headline", "outlet", "published", "kind", "reliability", "key"]
     list_filter = ["kind", "reliability", "outlet"]
     search_fields = ["headline", "outlet", "url", "key"]
@@ -64,8 +81,33 @@ class SourceAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.replace_view)
+        return [path("<int:pk>/ganti/", view, name="promises_source_replace"), *super().get_urls()]
+
+    def replace_view(self, request, pk: int):
+        """Replace a wrong source everywhere it is cited, with a public reason (a cited source cannot be deleted)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        old = get_object_or_404(Source, pk=pk)
+        form = ReplaceSourceForm(request.POST or None, old=old)
+        if request.method == "POST" and form.is_valid():
+            new = form.cleaned_data["new"]
+            services.replace_source(old, new, reason=form.cleaned_data["reason"], editor=request.user)
+            self.message_user(request, _("Sumber diganti di semua tempat yang mengutipnya."), messages.SUCCESS)
+            return redirect("admin:promises_source_change", new.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": old,
+            "form": form,
+            "title": _("Ganti sumber"),
+        }
+        return TemplateResponse(request, "admin/promises/source/replace.html", context)
+
 
 class PromiseSourceInline(admin.TabularInline):
+    form = VisibleTextModelForm
     model = PromiseSource
     extra = 0
     autocomplete_fields = ["source"]
@@ -74,6 +116,7 @@ class PromiseSourceInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     """The timeline, read-only: history is appended by the status-change service only."""
 
+    form = VisibleTextModelForm
     model = StatusChange
     extra = 0
     can_delete = False
@@ -227,6 +270,7 @@ class PromiseAdmin(admin.ModelAdmin):
 class StatusChangeAdmin(admin.ModelAdmin):
     """Read-only: the public log. Nothing here can be added, edited or deleted."""
 
+    form = VisibleTextModelForm
     list_display = ["created_at", "promise", "from_status", "to_status", "verification", "editor"]
     list_filter = ["to_status", "verification"]
     search_fields = ["promise__code", "promise__title", "reason"]
@@ -243,6 +287,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 class ReadingInline(admin.TabularInline):
+    form = VisibleTextModelForm
     model = Reading
     extra = 0
     autocomplete_fields = ["source"]
@@ -251,6 +296,7 @@ class ReadingInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["name", "unit", "promise", "sector", "target_value", "order"]
     list_filter = ["sector"]
     search_fields = ["name", "description"]
@@ -261,6 +307,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(ConflictMark)
 class ConflictMarkAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["indicator", "first", "second", "conflicting", "editor", "created_at"]
     list_filter = ["conflicting"]
     search_fields = ["indicator__name", "reason"]
@@ -274,6 +321,7 @@ class ConflictMarkAdmin(admin.ModelAdmin):
 
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["indicator", "value", "unit", "as_of", "counts", "said_by", "source"]
     list_filter = ["counts", "said_by", "indicator"]
     search_fields = ["indicator__name", "note", "source__headline"]
@@ -282,6 +330,7 @@ class ReadingAdmin(admin.ModelAdmin):
 
 
 class ClaimItemInline(admin.TabularInline):
+    form = VisibleTextModelForm
     model = ClaimItem
     extra = 0
     autocomplete_fields = ["promise"]
@@ -289,6 +338,7 @@ class ClaimItemInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    form = VisibleTextModelForm
     list_display = ["title", "date", "said_by", "percent", "source"]
     search_fields = ["title", "note"]
     autocomplete_fields = ["source"]

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from .formatting import reading_value
 from .models import Promise, Reading, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
+from .models.text import MESSAGE as INVISIBLE_MESSAGE
+from .models.text import invisible_character
 
 # Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself).
 NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
@@ -66,7 +68,23 @@ class PromiseFilterForm(forms.Form):
         return promises.order_by(*SORTS.get(data.get("urut") or "kode", SORTS["kode"]))
 
 
-class VersionedForm(forms.Form):
+class VisibleTextForm(forms.BaseForm):
+    """Refuses invisible and direction-changing characters in every text a form takes (models/text.py)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            code = invisible_character(value) if isinstance(value, str) else None
+            if code and name not in self.errors:
+                self.add_error(name, INVISIBLE_MESSAGE % {"code": code})
+        return cleaned
+
+
+class VisibleTextModelForm(VisibleTextForm, forms.ModelForm):
+    """The admin's forms, with the same rule."""
+
+
+class VersionedForm(VisibleTextForm, forms.Form):
     """A form for an object that carries a version: the hidden `version` is the one the editor loaded, so a save
     made after someone else's is refused (services.Stale) instead of overwriting it.
 
@@ -101,7 +119,7 @@ class VersionedForm(forms.Form):
         return form
 
 
-class NewSourceFields(forms.Form):
+class NewSourceFields(VisibleTextForm, forms.Form):
     """A source pasted on the spot: its URL (normalised; an existing URL reuses that source), outlet, headline, date."""
 
     new_url = forms.CharField(label=_("URL sumber baru"), required=False, max_length=1000)
@@ -309,7 +327,7 @@ class ConflictMarkForm(VersionedForm):
         return cleaned
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(VisibleTextForm, forms.ModelForm):
     class Meta:
         model = Source
         fields = ["url", "outlet", "headline", "published", "published_note", "kind", "reliability", "reliability_note"]

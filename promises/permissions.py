@@ -4,6 +4,7 @@ The write views say their permission in their decorators (`@permission_required`
 templates ask ("may this visitor change statuses here?") without touching the session of anonymous readers.
 """
 
+import ipaddress
 from functools import cached_property
 
 from django.conf import settings
@@ -67,10 +68,19 @@ def client_ip(request) -> str:
 
     Behind the reverse proxy of deploy/nginx.conf every request comes from 127.0.0.1, which would make the
     lock-out per username for everyone; nginx sets X-Real-IP to the address it saw (overwriting whatever a
-    client sent), so with BEHIND_PROXY=true that header is the client's address.
+    client sent). That header is trusted from a proxy on this machine (a loopback peer) whatever the setting,
+    so the documented deployment cannot get it wrong, and from any peer with BEHIND_PROXY=true (a proxy on
+    another machine). A client reaching the app directly from elsewhere cannot choose its address.
     """
-    if settings.BEHIND_PROXY:
-        real_ip = request.META.get("HTTP_X_REAL_IP", "").strip()
-        if real_ip:
-            return real_ip
-    return request.META.get("REMOTE_ADDR", "")
+    remote = request.META.get("REMOTE_ADDR", "")
+    real_ip = request.META.get("HTTP_X_REAL_IP", "").strip()
+    if real_ip and (settings.BEHIND_PROXY or _loopback(remote)):
+        return real_ip
+    return remote
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

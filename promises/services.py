@@ -8,13 +8,27 @@ now; nothing of a refused write is kept.
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import cache
-from .models import ConflictMark, Indicator, Promise, PromiseSource, Reading, Source, StatusChange, normalize_url
+from .models import (
+    Claim,
+    ConflictMark,
+    Indicator,
+    Programme,
+    Promise,
+    PromiseSource,
+    Reading,
+    Source,
+    SourceReplacement,
+    StatusChange,
+    StatusChangeSource,
+    normalize_url,
+)
 
 
 class Stale(Exception):
@@ -184,3 +198,34 @@ def mark_conflict(
         )
     indicator.refresh_from_db()
     return mark
+
+
+def _move_links(model: type[models.Model], owner: str, old: Source, new: Source) -> None:
+    """Point `model`'s links from `old` to `new`; where the owner already cites `new`, the old link goes."""
+    cites_new = model.objects.filter(source=new).values(owner)
+    model.objects.filter(source=old, **{f"{owner}__in": cites_new}).delete()
+    model.objects.filter(source=old).update(source=new)
+
+
+@transaction.atomic
+def replace_source(old: Source, new: Source, *, reason: str, editor) -> SourceReplacement:
+    """Correct the evidence: everything that cites `old` (history rows, promise links, readings, claims,
+    provenance, baselines, targets, programmes) cites `new` instead, and the replacement is logged in public
+    with its reason. The old source stays, marked as replaced."""
+    reason = (reason or "").strip()
+    if old.pk == new.pk:
+        raise ValidationError({"new": _("Pilih sumber lain sebagai pengganti.")})
+    if not reason:
+        raise ValidationError({"reason": _("Alasan penggantian wajib diisi.")})
+    with cache.batch():
+        _move_links(StatusChangeSource, "statuschange", old, new)
+        _move_links(PromiseSource, "promise", old, new)
+        _move_links(Programme.sources.through, "programme", old, new)
+        Reading.objects.filter(source=old).update(source=new)
+        Claim.objects.filter(source=old).update(source=new)
+        Promise.objects.filter(made_source=old).update(made_source=new)
+        Indicator.objects.filter(baseline_source=old).update(baseline_source=new)
+        Indicator.objects.filter(target_source=old).update(target_source=new)
+        replacement = SourceReplacement.objects.create(old=old, new=new, reason=reason, editor=editor)
+        cache.bump()  # the .update()s send no signal
+    return replacement

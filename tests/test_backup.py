@@ -18,7 +18,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises import backup
-from promises.models import ConflictMark, Programme, Promise, Reading, Sector, StatusChange
+from promises.models import ConflictMark, Programme, Promise, Reading, Sector, SourceReplacement, StatusChange
 
 from .helpers import grow, make_claim, make_editor, make_source, make_user, rate
 
@@ -43,6 +43,7 @@ def build_dataset() -> None:
     ConflictMark.objects.create(
         indicator=first.indicator, first=first, second=second, conflicting=True, reason="Uji", editor=editor
     )
+    SourceReplacement.objects.create(old=make_source(), new=make_source(), reason="Tautan salah.", editor=editor)
 
 
 def empty_the_database() -> None:

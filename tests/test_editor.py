@@ -500,3 +500,43 @@ class RaceTests(TransactionTestCase):
         promise.refresh_from_db()
         assert promise.version == 2
         assert StatusChange.objects.filter(promise=promise).count() == 1
+
+
+class InvisibleCharacterTests(EditorTestCase):
+    """Right-to-left overrides and zero-width characters never reach the database (red-team L9)."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(make_editor())
+
+    def test_every_editor_form_refuses_them_with_a_message_naming_the_character(self):
+        before = snapshot()
+        posts = [
+            (reverse("promises:source_add"), source_data(headline="Judul \u202eterbalik")),
+            (reverse("promises:source_add"), source_data(url="https://evil.example/\u202eabc")),
+            (reverse("promises:promise_text", args=[self.promise.pk]), text_data(self.promise, opd="Dinas\u200b")),
+            (
+                reverse("promises:indicator_reading", args=[self.indicator.slug]),
+                reading_data(self.indicator, note="\ufeffcatatan"),
+            ),
+        ]
+        for url, data in posts:
+            response = self.client.post(url, data, headers={"HX-Request": "true"})
+            assert response.status_code == 200, url
+            assert "karakter tak terlihat atau pengubah arah tulisan" in response.text, url
+        assert snapshot() == before
+
+    def test_the_admin_refuses_them_too(self):
+        from .helpers import make_user
+
+        self.client.force_login(make_user("super", superuser=True))
+        url = reverse("admin:promises_sector_add")
+        response = self.client.post(url, {"slug": "uji", "name": "Bidang\u202e", "order": 0})
+        assert response.status_code == 200
+        assert "U+202E" in response.text
+
+    def test_text_people_typed_is_shown_isolated_from_its_surroundings(self):
+        self.client.logout()
+        page = self.client.get(self.promise.get_absolute_url()).text
+        assert '<h1 dir="auto">' in page
+        assert 'rel="noopener nofollow" dir="auto">' in self.client.get(reverse("promises:sources")).text

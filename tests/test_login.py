@@ -1,7 +1,11 @@
 """Editors log in at /masuk/: in Indonesian, and throttled per username and client address (django-axes)."""
 
+from datetime import timedelta
+
+import time_machine
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from .helpers import make_user
 
@@ -44,3 +48,51 @@ class ClientIpTests(TestCase):
             )
         assert locked.status_code == 429
         assert other.status_code == 302
+
+    def test_a_proxy_on_this_machine_is_trusted_without_the_setting(self):
+        # the red-team case: BEHIND_PROXY unset behind nginx locked an editor out for everyone
+        make_user("editor")
+        with override_settings(BEHIND_PROXY=False):
+            for _ in range(5):
+                self.client.post(
+                    reverse("login"), {"username": "editor", "password": "salah"}, headers={"X-Real-IP": "10.0.0.1"}
+                )
+            other = self.client.post(
+                reverse("login"),
+                {"username": "editor", "password": "kata-sandi-uji"},
+                headers={"X-Real-IP": "10.0.0.2"},
+            )
+        assert other.status_code == 302
+
+    def test_a_client_reaching_the_app_directly_cannot_choose_its_address(self):
+        make_user("editor")
+        with override_settings(BEHIND_PROXY=False):
+            for n in range(5):
+                self.client.post(
+                    reverse("login"),
+                    {"username": "editor", "password": "salah"},
+                    headers={"X-Real-IP": f"10.0.0.{n}"},
+                    REMOTE_ADDR="203.0.113.7",
+                )
+            locked = self.client.post(
+                reverse("login"),
+                {"username": "editor", "password": "kata-sandi-uji"},
+                headers={"X-Real-IP": "10.0.0.99"},
+                REMOTE_ADDR="203.0.113.7",
+            )
+        assert locked.status_code == 429
+
+
+class LockoutDoesNotExtendItselfTests(TestCase):
+    def test_tries_during_a_lock_do_not_restart_the_fifteen_minutes(self):
+        make_user("editor")
+        start = timezone.now()
+        with time_machine.travel(start, tick=False):
+            for _ in range(5):
+                self.client.post(reverse("login"), {"username": "editor", "password": "salah"})
+        for minutes in (5, 10, 14):  # someone keeps trying while the editor is locked
+            with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+                self.client.post(reverse("login"), {"username": "editor", "password": "salah"})
+        with time_machine.travel(start + timedelta(minutes=16), tick=False):
+            response = self.client.post(reverse("login"), {"username": "editor", "password": "kata-sandi-uji"})
+        assert response.status_code == 302

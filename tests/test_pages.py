@@ -115,12 +115,15 @@ class QuerySetQueryTests(PageDataTestCase):
             # * the promises with sector and administration
             assert [(p.sector.name, p.administration.name) for p in Promise.objects.with_related()]
 
-    def test_the_sources_with_what_they_support_cost_three_queries(self):
-        with self.assertNumQueries(3):
+    def test_the_sources_with_what_they_support_cost_four_queries(self):
+        with self.assertNumQueries(4):
             # * the sources, newest first
             # * their promise links
             # * the promises of those links
-            assert [[link.promise.title for link in s.promise_links.all()] for s in Source.objects.for_list()]
+            # * the replacements of any of them, with the source that replaced it
+            sources = Source.objects.for_list()
+            assert [[link.promise.title for link in s.promise_links.all()] for s in sources]
+            assert [[r.new.outlet for r in s.replaced_by.all()] for s in sources]
 
     def test_the_log_of_changes_costs_two_queries(self):
         with self.assertNumQueries(2):
@@ -190,12 +193,13 @@ class ViewQueryTests(PageDataTestCase):
             # * the editors' conflict marks on it
             assert self.client.get(self.indicator.get_absolute_url()).status_code == 200
 
-    def test_the_sources_page_costs_four_queries(self):
-        with self.assertNumQueries(4):
+    def test_the_sources_page_costs_five_queries(self):
+        with self.assertNumQueries(5):
             # * the number of sources (for the pager)
             # * one page of sources, newest first
             # * their promise links
             # * the promises of those links
+            # * the replacements of any of them, with the source that replaced it
             assert self.client.get(reverse("promises:sources")).status_code == 200
 
     def test_the_changes_page_costs_three_queries(self):

@@ -4,8 +4,8 @@ from .administration import Administration, Programme, Sector
 from .claim import Claim, ClaimItem
 from .conflict import ConflictMark
 from .indicator import Indicator, Reading
-from .promise import Promise, PromiseSource, StatusChange
-from .source import Source, normalize_url
+from .promise import Promise, PromiseSource, StatusChange, StatusChangeSource
+from .source import Source, SourceReplacement, normalize_url
 
 __all__ = [
     "Administration",
@@ -19,6 +19,8 @@ __all__ = [
     "Reading",
     "Sector",
     "Source",
+    "SourceReplacement",
     "StatusChange",
+    "StatusChangeSource",
     "normalize_url",
 ]

@@ -320,7 +320,9 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("menjadi status"), max_length=30, choices=Status)
     verification = models.CharField(_("verifikasi"), max_length=30, choices=Verification, blank=True)
     reason = models.TextField(_("alasan"))
-    sources = models.ManyToManyField("Source", blank=True, related_name="status_changes", verbose_name=_("sumber"))
+    sources = models.ManyToManyField(
+        "Source", through="StatusChangeSource", blank=True, related_name="status_changes", verbose_name=_("sumber")
+    )
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -388,3 +390,22 @@ class StatusChange(models.Model):
             errors["sources"] = _("Sertakan minimal satu sumber untuk status ini.")
         if errors:
             raise ValidationError(errors)
+
+
+class StatusChangeSource(models.Model):
+    """A source a history row rests on. The source cannot be deleted while history cites it (PROTECT here, and
+    the database's own foreign key); a wrong source is replaced with a logged reason (`services.replace_source`)."""
+
+    statuschange = models.ForeignKey(StatusChange, on_delete=models.CASCADE, verbose_name=_("perubahan status"))
+    source = models.ForeignKey(
+        "Source", on_delete=models.PROTECT, related_name="status_change_links", verbose_name=_("sumber")
+    )
+
+    class Meta:
+        db_table = "promises_statuschange_sources"  # the table the many-to-many field has always had
+        unique_together = [("statuschange", "source")]
+        verbose_name = _("sumber riwayat")
+        verbose_name_plural = _("sumber riwayat")
+
+    def __str__(self) -> str:
+        return f"{self.statuschange_id} ← {self.source_id}"

@@ -67,8 +67,10 @@ LIST_PAGE_SIZE = 50
 
 class SourceQuerySet(models.QuerySet):
     def for_list(self):
-        """Sources with what they support, newest first (3 queries: sources, their promise links, those promises)."""
-        return self.prefetch_related("promise_links__promise").order_by(*list_order())
+        """Sources with what they support and any replacement, newest first (4 queries: sources, their promise
+        links, those promises, replacements with the new source)."""
+        replacements = models.Prefetch("replaced_by", SourceReplacement.objects.select_related("new"))
+        return self.prefetch_related("promise_links__promise", replacements).order_by(*list_order())
 
 
 class Source(models.Model):
@@ -161,3 +163,35 @@ class Source(models.Model):
             errors["published_note"] = _("Isi tanggal terbit, atau catatan bila tanggalnya tidak diketahui.")
         if errors:
             raise ValidationError(errors)
+
+
+class SourceReplacement(models.Model):
+    """A correction of evidence: every use of a wrong source moved to the right one, with the reason, kept in
+    public. History never loses its sources: a cited source cannot be deleted, only replaced like this."""
+
+    old = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("sumber lama"))
+    new = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("sumber pengganti")
+    )
+    reason = models.TextField(_("alasan"))
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("editor"),
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("penggantian sumber")
+        verbose_name_plural = _("penggantian sumber")
+        constraints = [
+            models.CheckConstraint(condition=~Q(old=models.F("new")), name="source_replacement_differs"),
+            models.CheckConstraint(condition=~Q(reason=""), name="source_replacement_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_id} → {self.new_id}"
