@@ -48,12 +48,19 @@ class UploadForm(forms.Form):
 
 
 def _confirmed_links(request: HttpRequest) -> dict[int, str]:
-    """The likely matches the admin ticked: `link-12=CP-4` means official number 12 is CP-4."""
+    """The likely matches the admin ticked: `link-12=CP-4` means official number 12 is CP-4.
+
+    Raises ValueError with the field's name when it names no official number (`link-²`: only a crafted form).
+    """
     links = {}
     for name, code in request.POST.items():
-        number = name.removeprefix("link-")
-        if name.startswith("link-") and number.isdigit() and code:
-            links[int(number)] = code
+        if not name.startswith("link-"):
+            continue
+        number = importing.official_number(name.removeprefix("link-"))
+        if number is None:
+            raise ValueError(name[:40])
+        if code:
+            links[number] = code
     return links
 
 
@@ -80,7 +87,15 @@ def _confirm(request: HttpRequest, context: dict) -> HttpResponse:
     except (signing.BadSignature, Administration.DoesNotExist, KeyError, TypeError):
         messages.error(request, gettext("Pratinjau kedaluwarsa atau tidak sah; unggah berkasnya lagi."))
         return redirect("admin:promises_promise_import")
-    links = _confirmed_links(request)
+    try:
+        links = _confirmed_links(request)
+    except ValueError as error:
+        messages.error(
+            request,
+            gettext("Konfirmasi tidak sah: “%(field)s” bukan nomor resmi. Tidak ada yang ditulis; konfirmasi lagi.")
+            % {"field": error},
+        )
+        return _preview(request, context, importing.plan(payload["text"], administration), payload)
     try:
         result = importing.apply(payload["text"], administration, links)
     except importing.ImportFailed:

@@ -2,7 +2,9 @@
 
 The file needs the columns number, title, sector and description (Indonesian headers nomor, judul,
 bidang, uraian work too); source_url, opd and deadline are optional; other columns are ignored, so a
-CSV downloaded from /data/ can be imported as it is. Lines starting with "#" before the header are skipped.
+CSV downloaded from /data/ can be imported as it is: lines starting with "#" before the header are skipped,
+and a cell that the download escaped for spreadsheets (`'=…`, see `spreadsheet_value`) is read back to its
+value. Lines may end in CR LF, LF or a lone CR (old Mac spreadsheets).
 
 Each row is matched against the promises already documented for the administration:
 
@@ -15,7 +17,8 @@ Each row is matched against the promises already documented for the administrati
 A matched promise gets its number and fills only its empty fields (description, OPD, deadline, source):
 its code, title, sector, texts, sources, readings and history stay as documented; differences are shown
 in the plan. An import never sets a status. Every row error is reported at once with its line number,
-and nothing is written unless every row is valid; importing the same file twice changes nothing.
+and nothing is written unless every row is valid; importing the same file twice changes nothing. A file the
+CSV reader cannot read to its end (a cell over the reader's size limit) is refused at the line it stopped on.
 """
 
 import csv
@@ -30,8 +33,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .formatting import angka
 from .models import Administration, Promise, PromiseSource, Sector, Source, normalize_url
 from .models.promise import fold
+from .models.text import MESSAGE as INVISIBLE_MESSAGE
+from .models.text import invisible_character
+from .views.open_data import spreadsheet_value
 
 REQUIRED = ("number", "title", "sector", "description")
 HEADER_ALIASES = {
@@ -148,9 +155,24 @@ def decode(content: bytes) -> str:
         raise ImportFailed([RowError(1, _("Berkas harus berupa teks UTF-8."))]) from error
 
 
+def official_number(raw: str) -> int | None:
+    """`raw` as an official number (1 to MAX_NUMBER, digits 0-9 only), or None.
+
+    Not `str.isdigit()` alone: it is true for "²", which `int()` refuses, and for "٦٩", which `int()` reads as 69.
+    """
+    if not (raw.isascii() and raw.isdigit()) or len(raw.lstrip("0")) > len(str(MAX_NUMBER)):
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_NUMBER else None
+
+
 def _records(text: str) -> tuple[list[str], list[tuple[int, list[str]]], int]:
-    """The header, each record with the line it starts on, and the header's line."""
-    lines = text.splitlines(keepends=True)
+    """The header, each record with the line it starts on, and the header's line.
+
+    Lines end where a spreadsheet ends them (CR LF, LF or a lone CR; `newline=""` leaves the line ends inside
+    a quoted cell as they are). Raises ImportFailed at the line where the CSV reader gave up.
+    """
+    lines = io.StringIO(text, newline="").readlines()
     skip = 0
     while skip < len(lines) and (lines[skip].startswith("#") or not lines[skip].strip()):
         skip += 1
@@ -158,13 +180,23 @@ def _records(text: str) -> tuple[list[str], list[tuple[int, list[str]]], int]:
     first = lines[skip] if skip < len(lines) else ""
     # Spreadsheets set to Indonesian write ";" between cells (the comma is the decimal separator).
     delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(body), delimiter=delimiter)
-    header = [fold(cell).strip().replace(" ", "_") for cell in next(reader, [])]
-    records, end = [], reader.line_num
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            records.append((skip + end + 1, cells))
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    records, end = [], 0
+    try:
+        header = [fold(cell).strip().replace(" ", "_") for cell in next(reader, [])]
         end = reader.line_num
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                records.append((skip + end + 1, cells))
+            end = reader.line_num
+    except csv.Error as error:
+        if "field limit" in str(error):  # "field larger than field limit (131072)": csv has no error codes
+            message = _("sebuah sel lebih dari %(limit)s karakter, batas pembaca CSV; berkas tidak dapat dibaca.") % {
+                "limit": angka(csv.field_size_limit())
+            }
+        else:
+            message = _("berkas CSV rusak dan tidak dapat dibaca dari baris ini (%(error)s).") % {"error": error}
+        raise ImportFailed([RowError(skip + end + 1, message)]) from error
     return [HEADER_ALIASES.get(name, name) for name in header], records, skip + 1
 
 
@@ -178,7 +210,10 @@ def _sector_lookup() -> dict[str, Sector]:
 
 def read(text: str, administration: Administration) -> tuple[list[Row], list[RowError]]:
     """Parse and check every row; every error is collected, none stops the others (1 query: the sectors)."""
-    header, records, header_line = _records(text)
+    try:
+        header, records, header_line = _records(text)
+    except ImportFailed as failed:
+        return [], failed.errors
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         message = _("kolom wajib tidak ada: %(missing)s (kolom wajib: %(required)s).") % {
@@ -194,23 +229,33 @@ def read(text: str, administration: Administration) -> tuple[list[Row], list[Row
     numbers, titles = {}, {}
     declared = administration.declared_promises
     for line, cells in records:
-        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)}
+        # Stripped before the escape is undone: "'\tJudul" keeps the tab its apostrophe protects.
+        cells = [spreadsheet_value(cell.strip()) for cell in cells]
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
         problems = []
+        if with_nul := [header[i] if i < len(header) else str(i + 1) for i, cell in enumerate(cells) if "\0" in cell]:
+            # PostgreSQL cannot store it: refused here, at the preview, not by the database at the confirmation.
+            problems.append(
+                _("karakter NUL (0x00) di kolom %(columns)s; hapus karakter itu.") % {"columns": ", ".join(with_nul)}
+            )
+        if code := next(filter(None, map(invisible_character, cells)), None):
+            problems.append(INVISIBLE_MESSAGE % {"code": code})
 
-        number = None
         raw = values["number"]
+        number = official_number(raw)
         if not raw:
             problems.append(_("nomor kosong."))
-        elif not raw.isdigit() or not 1 <= int(raw) <= MAX_NUMBER:
+        elif number is None and raw.isdigit() and not raw.isascii():  # "²", "٦٩": digits, but not 0-9
+            problems.append(_("nomor “%(value)s” harus ditulis dengan angka 0–9.") % {"value": raw})
+        elif number is None:
             problems.append(_("nomor “%(value)s” bukan bilangan bulat positif.") % {"value": raw})
-        elif declared and int(raw) > declared:
-            problems.append(_("nomor %(n)s di luar daftar 1–%(max)s.") % {"n": raw, "max": declared})
-        elif int(raw) in numbers:
+        elif declared and number > declared:
+            problems.append(_("nomor %(n)s di luar daftar 1–%(max)s.") % {"n": number, "max": declared})
+        elif number in numbers:
             problems.append(
-                _("nomor %(n)s ganda (sudah ada di baris %(line)s).") % {"n": raw, "line": numbers[int(raw)]}
+                _("nomor %(n)s ganda (sudah ada di baris %(line)s).") % {"n": number, "line": numbers[number]}
             )
         else:
-            number = int(raw)
             numbers[number] = line
 
         title = values["title"]
@@ -233,11 +278,14 @@ def read(text: str, administration: Administration) -> tuple[list[Row], list[Row
         source_url = values.get("source_url", "")
         if source_url:
             try:
-                source_url = normalize_url(source_url)
-            except ValidationError:
+                source_url = normalize_url(source_url)  # ValueError from urlsplit: "http://[::1"
+            except (ValidationError, ValueError):
                 problems.append(
                     _("URL sumber “%(value)s” tidak sah (harus http:// atau https://).") % {"value": source_url}
                 )
+            else:
+                if len(source_url) > Source._meta.get_field("url").max_length:
+                    problems.append(_("URL sumber lebih dari 1000 karakter."))
 
         deadline = None
         if values.get("deadline"):
@@ -348,7 +396,7 @@ def _source(url: str) -> Source:
     if source is None:
         source = Source.objects.create(
             url=url,
-            outlet=urlsplit(url).hostname or url,
+            outlet=(urlsplit(url).hostname or url)[: Source._meta.get_field("outlet").max_length],
             headline=_("Daftar resmi janji (diimpor)"),
             headline_is_label=True,
             published_note=_("Tanggal terbit belum dicatat; sumber dibuat saat mengimpor daftar resmi."),
@@ -410,7 +458,7 @@ def parse_links(values: list[str]) -> dict[int, str]:
     links = {}
     for value in values:
         code, _sep, number = value.partition("=")
-        if not number.strip().isdigit():
+        if (official := official_number(number.strip())) is None:
             raise ValueError(value)
-        links[int(number)] = code.strip()
+        links[official] = code.strip()
     return links

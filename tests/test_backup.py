@@ -1,5 +1,6 @@
 """A backup restores: export, empty the database, import, export again gives the same data, and it works."""
 
+import copy
 import io
 import json
 import os
@@ -152,10 +153,125 @@ class BackupTests(TestCase):
         reading["fields"]["value"] = "-1"  # breaks reading_value_non_negative, after most rows went in
         (self.tmp / "rusak.json").write_text(json.dumps(data))
         empty_the_database()
-        with self.assertRaises(Exception):  # noqa: B017 (IntegrityError, whichever engine raises it)
+        with self.assertRaisesMessage(CommandError, f"basis data menolak objek promises.reading {reading['pk']}"):
             call_command("import_all", str(self.tmp / "rusak.json"), verbosity=0)
         assert backup.non_empty_tables() == []
         assert not Group.objects.get(name="Editor").user_set.exists()
+
+
+class DamagedBackupTests(TestCase):
+    """A damaged backup is refused with a CommandError that says, in Indonesian, what is wrong; nothing is written."""
+
+    def setUp(self):
+        build_dataset()
+        self.tmp = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.tmp)
+        call_command("export_all", str(self.tmp / "cadangan.json"), verbosity=0)
+        self.text = (self.tmp / "cadangan.json").read_text()
+        empty_the_database()
+
+    def refused(self, content: str | bytes) -> str:
+        path = self.tmp / "rusak.json"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        with self.assertRaises(CommandError) as failed:
+            call_command("import_all", str(path), verbosity=0)
+        assert backup.non_empty_tables() == []
+        assert not Group.objects.get(name="Editor").user_set.exists()
+        return str(failed.exception)
+
+    def changed(self, change) -> str:
+        """The refusal of the backup after `change(data)`."""
+        data = copy.deepcopy(json.loads(self.text))
+        change(data)
+        return self.refused(json.dumps(data))
+
+    @staticmethod
+    def first(data: dict, model: str) -> dict:
+        return next(obj for obj in data["objects"] if obj["model"] == model)
+
+    def test_a_list_instead_of_a_backup(self):
+        assert self.refused("[]") == "Berkas ini bukan cadangan Pantau Janji (format tidak dikenal)."
+
+    def test_an_empty_object(self):
+        assert self.refused("{}") == "Berkas ini bukan cadangan Pantau Janji (format tidak dikenal)."
+
+    def test_no_migrations(self):
+        message = self.changed(lambda data: data.pop("migrations"))
+        assert message == "Cadangan tidak lengkap atau rusak: bagian migrations tidak ada atau salah bentuk."
+
+    def test_objects_that_are_not_a_list(self):
+        message = self.changed(lambda data: data.update(objects={}))
+        assert message == "Cadangan tidak lengkap atau rusak: bagian objects tidak ada atau salah bentuk."
+
+    def test_an_object_without_fields(self):
+        def change(data):
+            promise = self.first(data, "promises.promise")
+            del promise["fields"]
+            self.n, self.pk = data["objects"].index(promise) + 1, promise["pk"]
+
+        message = self.changed(change)
+        assert message == f"Cadangan rusak: objek ke-{self.n} (promises.promise {self.pk}) tidak punya bagian fields."
+
+    def test_an_unknown_model(self):
+        message = self.changed(lambda data: self.first(data, "promises.claim").update(model="promises.peretas"))
+        assert "model “promises.peretas”, yang tidak ada dalam cadangan ini" in message
+
+    def test_an_unknown_field(self):
+        message = self.changed(lambda data: self.first(data, "promises.sector")["fields"].update(warna="merah"))
+        assert message.startswith("Cadangan rusak: objek promises.sector ") and "tidak dapat dibaca" in message
+
+    def test_a_value_that_is_no_date(self):
+        message = self.changed(lambda data: self.first(data, "promises.reading")["fields"].update(as_of="kemarin"))
+        assert message.startswith("Cadangan rusak: objek promises.reading ") and "tidak dapat dibaca" in message
+
+    def test_a_status_outside_the_choices(self):
+        def change(data):
+            promise = self.first(data, "promises.promise")
+            promise["fields"]["status"] = "hacked"
+            self.pk = promise["pk"]
+
+        message = self.changed(change)
+        assert message.startswith(f"Cadangan rusak: basis data menolak objek promises.promise {self.pk} (")
+        assert message.endswith("). Tidak ada yang dipulihkan.")
+
+    def test_a_missing_foreign_key(self):
+        message = self.changed(lambda data: self.first(data, "promises.promise")["fields"].update(sector=9999))
+        assert message.startswith("Cadangan rusak: ada rujukan ke baris yang tidak ada (")
+        assert "promises_promise" in message  # the table, as the database names it (SQLite or PostgreSQL)
+
+    def test_a_javascript_url(self):
+        def change(data):
+            source = self.first(data, "promises.source")
+            source["fields"]["url"] = "javascript:alert(1)"
+            self.pk = source["pk"]
+
+        message = self.changed(change)
+        assert f"basis data menolak objek promises.source {self.pk} (" in message
+
+    def test_a_duplicate_history_row(self):
+        def change(data):
+            row = self.first(data, "promises.statuschange")
+            data["objects"].insert(data["objects"].index(row) + 1, copy.deepcopy(row))
+            self.pk = row["pk"]
+
+        message = self.changed(change)
+        assert f"basis data menolak objek promises.statuschange {self.pk} (" in message
+
+    def test_a_user_in_a_group_that_does_not_exist(self):
+        message = self.changed(lambda data: self.first(data, "auth.user")["fields"].update(groups=[["Peretas"]]))
+        assert message.startswith("Cadangan rusak: objek auth.user") and "tidak dapat dibaca" in message
+
+    def test_a_truncated_file(self):
+        for cut in (len(self.text) // 2, len(self.text) * 99 // 100):
+            message = self.refused(self.text[:cut])
+            assert "bukan JSON yang utuh (terpotong atau rusak?): baris " in message
+
+    def test_a_file_that_is_not_utf8(self):
+        assert "bukan teks UTF-8" in self.refused(b"\xff" + self.text.encode())
+
+    def test_tampered_counts(self):
+        message = self.changed(lambda data: data["counts"].update({"promises.promise": 99}))
+        assert message == "Jumlah baris tidak cocok dengan cadangan (dibaca ≠ tercatat): promises.promise 2 ≠ 99."
 
 
 def call_command_help(name: str) -> str:

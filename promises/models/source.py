@@ -20,9 +20,13 @@ def normalize_url(url: str) -> str:
     so the same article pasted twice is recognised as one source.
     """
     url = (url or "").strip()
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.netloc or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname  # parsing the host can fail too ("http://[::1")
+    except ValueError:
+        parts, hostname = None, None
+    scheme = parts.scheme.lower() if parts else ""
+    if scheme not in {"http", "https"} or not parts.netloc or not hostname:
         raise ValidationError(
             _("Alamat sumber harus berupa URL http:// atau https:// yang lengkap."), code="invalid_url"
         )

@@ -2,7 +2,8 @@
 
 Each table is declared once (its columns, what each one means, and the query behind it), so the page that
 documents the files and the files themselves cannot drift apart. A download runs a fixed number of queries
-and reads its rows with `.values().iterator()`, so 100× the data costs the server no more memory.
+and reads its rows with `.values().iterator()`, so 100× the data costs the server no more memory. CSV text
+cells are made safe to open in a spreadsheet (`spreadsheet_safe`); JSON keeps every value as stored.
 """
 
 import csv
@@ -28,6 +29,9 @@ LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.id"
 CHUNK_ROWS = 200  # rows per streamed chunk: few enough writes, small enough chunks
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+# Text cells starting with one of these get an apostrophe in CSV (the OWASP rule against formula injection,
+# plus the apostrophe itself, so the rule can be undone exactly). JSON keeps every value as it is.
+SPREADSHEET_ESCAPED = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 @dataclass(frozen=True)
@@ -240,16 +244,30 @@ TABLES = {
 }
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A text cell a spreadsheet shows as text: an apostrophe before a first character that would start a
+    formula (`=HYPERLINK(…)`, `+1`, `-1+2`, `@SUM(1)`, a tab, a carriage return). Also before an apostrophe,
+    so that dropping the first apostrophe (`spreadsheet_value()`) gives back every value exactly."""
+    return "'" + text if text.startswith(SPREADSHEET_ESCAPED) else text
+
+
+def spreadsheet_value(cell: str) -> str:
+    """The value of a cell written by `spreadsheet_safe()`; any other cell as it is (the import reads both)."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(SPREADSHEET_ESCAPED) else cell
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return " ".join(value)
+        return spreadsheet_safe(" ".join(value))
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")  # 1347.00 → "1347", 1.50 → "1.5"
-    return str(_json_value(value))
+        return format(value.normalize(), "f")  # 1347.00 → "1347", 1.50 → "1.5"; never escaped, even below 0
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
+    return str(_json_value(value))  # numbers, dates and times: machine formats, never escaped
 
 
 def _json_value(value):

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from promises import backup
 
@@ -37,4 +38,5 @@ class Command(BaseCommand):
             raise
         if verbosity:
             total = sum(data["counts"].values())
-            self.stdout.write(self.style.SUCCESS(f"{total} baris dicadangkan ke {path} (berisi hash kata sandi)."))
+            message = _("%(total)s baris dicadangkan ke %(path)s (berisi hash kata sandi).")
+            self.stdout.write(self.style.SUCCESS(message % {"total": total, "path": path}))
