@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # whole pages for anonymous readers, never stale (promises/middleware.py, promises/cache.py)
     "promises.middleware.PageCacheMiddleware",
+    # a view that finds the database down answers 503 with the error page (promises/middleware.py)
+    "promises.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,7 +154,9 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # A cache shared by every app process (promises/cache.py relies on it): the database by default, Redis when
-# CACHE_URL=redis://... is set (needs the `redis` package). The table is created by a migration.
+# CACHE_URL=redis://... is set (needs the `redis` package). The table is created by a migration. The data
+# version never expires and must never be evicted: the database cache here keeps it when it culls; Redis
+# needs a `volatile-*` maxmemory-policy (pages expire, the version does not) or no maxmemory.
 CACHE_URL = os.environ.get("CACHE_URL", "db")
 if CACHE_URL.startswith("redis://") or CACHE_URL.startswith("rediss://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
@@ -161,7 +165,7 @@ elif CACHE_URL == "locmem":
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "promises.cache.DatabaseCache",
             "LOCATION": "django_cache",
             "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
         }
@@ -184,7 +188,7 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-from django.utils.csp import CSP  # noqa: E402
+from django.utils.csp import CSP, build_policy  # noqa: E402
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -197,16 +201,41 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+
+def static_file_headers(headers, path: str, url: str) -> None:
+    """whitenoise answers before the CSP and frame middleware run: static files get their headers here."""
+    headers["Content-Security-Policy"] = build_policy(SECURE_CSP)
+    headers["X-Frame-Options"] = X_FRAME_OPTIONS
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # request_id: promises.middleware.RequestIdMiddleware, so an error line leads to its request
-    "filters": {"request_id": {"()": "promises.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "promises.middleware.RequestIdFilter"},
+        "suspicious_request": {"()": "promises.middleware.SuspiciousRequestFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["request_id"]},
+        # requests anyone can send, refused with 400: one WARNING line each, not an ERROR with a traceback
+        **{
+            f"django.security.{name}": {"filters": ["suspicious_request"]}
+            for name in (
+                "DisallowedHost",
+                "RequestDataTooBig",
+                "TooManyFieldsSent",
+                "TooManyFilesSent",
+                "SuspiciousMultipartForm",
+                "SuspiciousSession",
+                "InvalidSessionKey",
+            )
+        },
     },
 }

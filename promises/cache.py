@@ -5,13 +5,18 @@ only while it is still current, so a page is never stale. Where the version chan
 
 - the services (`services.py`) call `bump()` for every write they make, including `.update()`s that send no
   signal, inside one `batch()`;
-- `signals.py` bumps on every save, delete and many-to-many change of a tracker model: the net for the admin
-  and any other ORM write;
+- `signals.py` bumps on every save, delete and many-to-many change of a tracker model, and when a user's name
+  changes (editors are named on public pages): the net for the admin and any other ORM write;
 - the data loader, the official-list import and `import_all` wrap their many writes in one `batch()`.
 
 A new version is set only after the write commits: taking the shared version row inside a writer's
 transaction would order its locks differently from other writers (deadlocks), and is not needed, because a
 page cached under the old version, with old or new data, is obsolete as soon as the new version is set.
+
+The version is stored without expiry and must outlive every page: Redis does not evict a key that has no
+expiry under a `volatile-*` maxmemory policy; the database cache makes room by deleting the keys that sort
+first, the version's among them, so `DatabaseCache` below keeps it (a flood of unique URLs would otherwise
+invalidate every stored page at once).
 """
 
 import hashlib
@@ -22,7 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.cache.backends import db as database_cache
+from django.db import connections, transaction
 
 VERSION_KEY = "pjk:data-version"
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +78,31 @@ def build_id() -> str:
             if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".mo"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+class DatabaseCache(database_cache.DatabaseCache):
+    """Django's database cache, except that making room when it is full never deletes the data version.
+
+    Django's own culling (the same, version aside): expired rows go first, then, when still more than
+    MAX_ENTRIES, the first 1/CULL_FREQUENCY of the keys in sort order.
+    """
+
+    def _cull(self, db, cursor, now, num):
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        version = self.make_and_validate_key(VERSION_KEY)
+        if not self._cull_frequency:
+            cursor.execute(f"DELETE FROM {table} WHERE cache_key <> %s", [version])
+            return
+        now = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s AND cache_key <> %s", [now, version])
+        remaining = num - cursor.rowcount
+        if remaining > self._max_entries:
+            cursor.execute(
+                f"SELECT cache_key FROM {table} WHERE cache_key <> %s ORDER BY cache_key LIMIT 1 OFFSET %s",
+                [version, remaining // self._cull_frequency],
+            )
+            if first_kept := cursor.fetchone():
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE cache_key < %s AND cache_key <> %s", [first_kept[0], version]
+                )

@@ -1,4 +1,5 @@
-"""The project's own middleware: a request id on every request, and whole pages for anonymous readers.
+"""The project's own middleware: a request id on every request, whole pages for anonymous readers, and a 503
+page when the database does not answer.
 
 **Request id.** So a logged error can be matched to the request that caused it.
 The id comes from the reverse proxy's `X-Request-ID` when it is sane (nginx: `$request_id`, see
@@ -7,7 +8,12 @@ so into gunicorn's access log) and onto every log record written while the reque
 
 **Page cache.** Anonymous GETs of views marked `@cached_page` are served whole from the shared cache while
 the data version (`promises/cache.py`) is the one they were rendered at; a hit costs one query (the
-version and the page are read together with one `get_many`).
+version and the page are read together with one `get_many`), and one more when a session cookie came with
+it (is the session real?). Only the query parameters the page reads make a different page. A response to
+a logged-in user is marked `Cache-Control: private, no-store`.
+
+**Database unavailable.** A request that finds the database down is answered 503 with `templates/503.html`
+and the security headers, instead of a 500 without them; `/healthz` keeps answering 503 on its own.
 """
 
 import contextvars
@@ -16,13 +22,19 @@ import logging
 import re
 import uuid
 from functools import lru_cache
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.csp import build_policy
+from django.utils.http import urlencode
+from django.utils.log import log_response
 
 from . import cache as data_version
 
@@ -61,6 +73,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class SuspiciousRequestFilter(logging.Filter):
+    """Turns Django's ERROR with a traceback for a request it refused (a Host this site does not serve, a body or
+    a number of fields over the limits) into one WARNING line. Anyone can send such a request; ERROR lines are
+    kept for failures of the site (`make soak` fails on them). Set on the `django.security.*` loggers in
+    settings.LOGGING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.exc_info = record.exc_text = None
+        return True
+
+
 PAGE_TIMEOUT = 24 * 60 * 60
 # Headers added outside this middleware (SecurityMiddleware, the request id) are added again on a hit.
 NOT_REPLAYED = {
@@ -79,16 +103,65 @@ def cached_page(view):
     return view
 
 
+@lru_cache(maxsize=1)
+def _params_read() -> dict[str, tuple[str, ...]]:
+    """The query parameters each cached page reads, by URL name; the other cached pages read none."""
+    # Imported here: settings.LOGGING imports this module before the apps are loaded.
+    from .forms import PromiseFilterForm
+
+    return {
+        "promises:list": (*PromiseFilterForm.base_fields, "halaman"),
+        "promises:sources": ("halaman",),
+        "promises:changes": ("halaman",),
+    }
+
+
 @lru_cache(maxsize=4096)
-def _cacheable(path: str) -> bool:
-    """Whether the path leads to a view marked with @cached_page (decided before any view runs)."""
+def _page_params(path: str) -> tuple[str, ...] | None:
+    """The query parameters the page at `path` reads, sorted; None when its view is not marked with
+    @cached_page (decided before any view runs)."""
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
             match = resolve(path)
         except Resolver404:
-            return False
-    return getattr(match.func, "pjk_cacheable", False)
+            return None
+    if not getattr(match.func, "pjk_cacheable", False):
+        return None
+    return tuple(sorted(_params_read().get(match.view_name, ())))
+
+
+def _keep_only(request: HttpRequest, params: tuple[str, ...]) -> None:
+    """Drop every query parameter the page does not read, and the empty ones; the rest in sorted order.
+
+    `?fbclid=…`, `?utm_source=…`, `?b=2&a=1` and `?a=1&b=2&q=` are then one stored page, not one each. The
+    view sees the request the same way, so what was dropped cannot show in the page (in its pager or
+    language links, which repeat the query string).
+    """
+    kept = [(name, value) for name in params for value in request.GET.getlist(name) if value]
+    request.META["QUERY_STRING"] = urlencode(kept)
+    request.GET = QueryDict(request.META["QUERY_STRING"])
+
+
+def _has_session(request: HttpRequest) -> bool:
+    """Whether the request carries a session that exists and has not expired: one query when a session cookie
+    came, none otherwise. A forged or expired cookie is an anonymous reader's, served from the cache."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return store.session_key is not None and bool(store.load())
+
+
+def _for_a_user(request: HttpRequest) -> bool:
+    """Whether the response was made for a logged-in user (the view has usually loaded the user already)."""
+    user = getattr(request, "user", None)  # absent when the request was refused before authentication
+    if user is None:
+        return False
+    try:
+        return user.is_authenticated
+    except DatabaseError:
+        return True  # unknown: treat the response as private
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -119,14 +192,21 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self._serve(request)
+        except (OperationalError, InterfaceError) as error:  # the cache's or the session's database
+            return database_unavailable(request, error)
+
+    def _serve(self, request: HttpRequest) -> HttpResponse:
         # DEBUG: templates change under a running server; never cache there.
-        if (
-            settings.DEBUG
-            or request.method != "GET"
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or not _cacheable(request.path_info)
-        ):
-            return self.get_response(request)
+        params = None if settings.DEBUG or request.method != "GET" else _page_params(request.path_info)
+        if params is None or _has_session(request):
+            response = self.get_response(request)
+            if _for_a_user(request):
+                # It may hold an editor's forms and CSRF token: no shared cache may keep it, nor the browser's disk.
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        _keep_only(request, params)
         key = _page_key(request)
         found = cache.get_many([data_version.VERSION_KEY, key])
         version = found.get(data_version.VERSION_KEY)
@@ -149,3 +229,34 @@ class PageCacheMiddleware:
             response[header] = value
         conditional = get_conditional_response(request, etag=response.get("ETag"), response=response)
         return conditional or response
+
+
+def database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The 503 page, in the language of the URL, with the CSP and frame headers set here: it can be answered
+    before the middleware that add them run. Needs no database. Logged as one ERROR line with the cause and
+    no traceback (an outage writes one per request), instead of Django's own "Service Unavailable" line."""
+    with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    response["Content-Security-Policy"] = build_policy(settings.SECURE_CSP)
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+    add_never_cache_headers(response)
+    cause = f"{type(error).__name__}: {' '.join(str(error).split())}"
+    log_response("Service Unavailable (database): %s: %s", request.path, cause, response=response, request=request)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that finds the database down answers with `database_unavailable` (the page cache does the same
+    for its own queries, which run before any view)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG or not isinstance(exception, (OperationalError, InterfaceError)):
+            return None  # DEBUG shows the traceback page; anything else is a 500
+        return database_unavailable(request, exception)

@@ -1,31 +1,42 @@
 """The page cache is never wrong: every kind of write shows on the next request, in every app process."""
 
+import base64
+import hashlib
 import os
+import pickle
 import re
 import subprocess
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
+from django.test import Client, TestCase, TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from promises import importing, services
-from promises.models import Administration, PromiseSource
+from promises.cache import VERSION_KEY
+from promises.models import Administration, Indicator, Promise, PromiseSource
 
 from .helpers import (
     admin_change_data,
+    grow,
     make_editor,
     make_indicator,
     make_promise,
     make_reading,
+    make_sector,
     make_source,
     make_user,
     rate,
@@ -109,6 +120,212 @@ class InvalidationTests(TestCase):
         self.cached(url)
         self.client.force_login(make_editor())
         assert "Ubah status" in self.client.get(url).text
+
+    def test_renaming_an_editor_shows_on_the_next_request(self):
+        editor = make_editor("rted1")
+        rate(self.promise, editor=editor)
+        urls = [self.promise.get_absolute_url(), reverse("promises:changes"), reverse("promises:home")]
+        for url in urls:
+            assert "oleh rted1" in self.cached(url), url
+        editor.first_name = "FRESHNAME"
+        editor.save()
+        for url in urls:
+            assert "oleh FRESHNAME" in self.client.get(url).text, url
+
+    def test_a_login_keeps_the_stored_pages(self):
+        url = reverse("promises:changes")
+        page = self.cached(url)
+        Client().force_login(make_editor())  # saves the editor's last_login, which no page shows
+        with self.assertNumQueries(1):
+            assert self.client.get(url).text == page
+
+
+class QueryParameterTests(TestCase):
+    """A page is stored once per combination of the query parameters it reads; anything else in the URL (a
+    tracking parameter, another order, an empty filter) is the same page, served from the same entry."""
+
+    def setUp(self):
+        grow(1)
+
+    def hit(self, url: str, page: str) -> None:
+        with self.assertNumQueries(1):
+            assert self.client.get(url).text == page, url
+
+    def test_tracking_parameters_hit_the_same_entry(self):
+        list_url = reverse("promises:list")
+        page = self.client.get(list_url + "?status=dalam_proses").text
+        for url in [
+            list_url + "?status=dalam_proses&fbclid=IwAR0abcdef",
+            list_url + "?utm_source=whatsapp&status=dalam_proses&utm_medium=share&utm_campaign=x",
+            list_url + "?status=dalam_proses&q=&bidang=&halaman=",
+        ]:
+            self.hit(url, page)
+        promise_url = Promise.objects.get().get_absolute_url()
+        page = self.client.get(promise_url).text
+        self.hit(promise_url + "?fbclid=IwAR0abcdef&gclid=123", page)
+
+    def test_parameters_in_another_order_hit_the_same_entry(self):
+        page = self.client.get(reverse("promises:list") + "?status=dalam_proses&urut=judul&asal=kampanye").text
+        self.hit(reverse("promises:list") + "?asal=kampanye&urut=judul&status=dalam_proses", page)
+
+    def test_a_dropped_parameter_does_not_show_in_the_stored_page(self):
+        # the first reader's URL is rendered (a miss): its pager and language links must not carry the extra
+        url = reverse("promises:changes")
+        page = self.client.get(url + "?fbclid=JEJAK123&halaman=1").text
+        assert "JEJAK123" not in page
+        self.hit(url + "?halaman=1", page)
+
+    def test_every_parameter_a_page_reads_still_makes_a_page_of_its_own(self):
+        for _ in range(50):
+            make_promise()
+            make_source()
+            rate(make_promise())
+        sector = make_sector()
+        list_url = reverse("promises:list")
+        urls = {
+            list_url: [
+                "q=Janji+uji+3",
+                f"bidang={sector.slug}",
+                "status=belum_dinilai",
+                "verifikasi=diverifikasi",
+                "asal=jabatan",
+                "urut=judul",
+                "halaman=2",
+            ],
+            reverse("promises:sources"): ["halaman=2"],
+            reverse("promises:changes"): ["halaman=2"],
+        }
+        for url, queries in urls.items():
+            plain = self.client.get(url).text
+            for query in queries:
+                assert self.client.get(f"{url}?{query}").text != plain, query
+
+
+class SessionCookieTests(TestCase):
+    """Only a real session bypasses the cache: a forged or expired cookie is an anonymous reader's."""
+
+    def setUp(self):
+        self.promise = make_promise(title="Janji yang dipantau")
+        self.url = self.promise.get_absolute_url()
+        self.page = self.client.get(self.url).text  # stored
+
+    def test_a_forged_session_cookie_is_served_the_cached_page(self):
+        self.client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+        with self.assertNumQueries(2):
+            # * is there such a session? (no)
+            # * the data version and the page
+            assert self.client.get(self.url).text == self.page
+
+    def test_an_expired_session_is_served_the_cached_page(self):
+        self.client.force_login(make_editor())
+        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+        with self.assertNumQueries(2):
+            assert self.client.get(self.url).text == self.page
+
+    def test_a_logged_in_editor_is_not_served_the_cached_page(self):
+        self.client.force_login(make_editor())
+        response = self.client.get(self.url)
+        assert "Ubah status" in response.text
+        assert response.text != self.page
+
+
+@pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"), reason="the database cache's culling"
+)
+class FloodTests(TestCase):
+    """6,000 unique anonymous URLs, more than the cache holds (MAX_ENTRIES): the data version stays, and so do
+    the hits on the pages that stay."""
+
+    FLOOD = 6000
+    THROUGH_THE_SITE = 1200
+
+    def setUp(self):
+        grow(1)
+        self.max_entries = settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"]
+        self.table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+        assert self.max_entries < self.FLOOD
+
+    def rows(self) -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT cache_key FROM {self.table}")
+            return {key for (key,) in cursor.fetchall()}
+
+    def store_pages(self, count: int) -> None:
+        """`count` pages as a flood of unique URLs leaves them (keys shaped like the middleware's), written
+        straight into the table: rendering each one would take minutes."""
+        expires = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0) + timedelta(days=1))
+        value = base64.b64encode(pickle.dumps(("v", b"<html>", []))).decode()
+        rows = [
+            (cache.make_key(f"pjk:page:{hashlib.sha256(str(n).encode()).hexdigest()}"), value, expires)
+            for n in range(count)
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {self.table} (cache_key, value, expires) VALUES (%s, %s, %s)", rows)
+
+    def test_unknown_parameters_are_one_page_that_stays_a_hit(self):
+        url = reverse("promises:list")
+        page = self.client.get(url).text
+        before = self.rows()
+        for n in range(self.FLOOD):
+            with self.assertNumQueries(1):
+                assert self.client.get(f"{url}?x={n}").text == page
+        assert self.rows() == before
+
+    def test_a_flood_of_pages_keeps_the_data_version_and_the_pages_that_stay(self):
+        pages = [
+            reverse("promises:home"),
+            reverse("promises:list"),
+            reverse("promises:list") + "?status=dalam_proses",
+            Promise.objects.get().get_absolute_url(),
+            Indicator.objects.get().get_absolute_url(),
+            reverse("promises:sources"),
+            reverse("promises:changes"),
+            reverse("promises:claims"),
+            reverse("promises:methodology"),
+            "/en/",
+            "/en/janji/",
+            "/en/metodologi/",
+        ]
+        for url in pages:
+            self.client.get(url)
+        version = cache.get(VERSION_KEY)
+        stored = self.rows() - {cache.make_key(VERSION_KEY)}
+        assert len(stored) == len(pages)
+        self.store_pages(self.FLOOD - self.THROUGH_THE_SITE)
+        # the rest through the site, which makes room as it stores them: a parameter the page reads, so each
+        # URL is a page of its own
+        for n in range(self.THROUGH_THE_SITE):
+            assert self.client.get(f"/perubahan/?halaman={n}").status_code == 200
+        rows = self.rows()
+        assert len(rows) < self.FLOOD  # it was full and made room (a quarter of the keys each time)
+        assert cache.get(VERSION_KEY) == version
+        kept = stored & rows
+        assert kept  # a quarter of the keys go each time: some of these pages are still there
+        hits = 0
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert self.client.get(url).status_code == 200
+            hits += len(queries) == 1
+        assert hits == len(kept)
+
+    def test_making_room_deletes_pages_never_the_data_version(self):
+        # The backend alone, small, next to Django's own: there the version is the first key to go.
+        for backend, kept in [
+            ("promises.cache.DatabaseCache", True),
+            ("django.core.cache.backends.db.DatabaseCache", False),
+        ]:
+            small = {
+                **settings.CACHES["default"],
+                "BACKEND": backend,
+                "OPTIONS": {"MAX_ENTRIES": 100, "CULL_FREQUENCY": 4},
+            }
+            with self.settings(CACHES={**settings.CACHES, "default": small}):
+                cache.set(VERSION_KEY, "v1", None)
+                for n in range(150):
+                    cache.set(f"pjk:page:{n:03}", b"page", 60)
+                assert len(self.rows()) <= 101, backend
+                assert (cache.get(VERSION_KEY) == "v1") is kept, backend
+                cache.clear()
 
 
 class TwoProcessesTests(TransactionTestCase):

@@ -4,20 +4,23 @@ nginx checks its own config (`nginx -t`); systemd's `systemd-analyze verify` is 
 unit file is parsed here and its key lines asserted; and gunicorn is started with the unit's own arguments.
 """
 
+import http.client
 import os
 import re
 import secrets
 import shlex
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
 from django.test import SimpleTestCase
 
-from .processes import ROOT, production_env, start_gunicorn
+from .processes import ROOT, free_port, production_env, start_gunicorn
 
 DEPLOY = ROOT / "deploy"
 CERT_DIR = "/etc/letsencrypt/live/janji.example.org/"
@@ -70,6 +73,61 @@ def clean_env() -> dict[str, str]:
     return {name: os.environ[name] for name in ("PATH", "HOME", "LANG", "TMPDIR") if name in os.environ}
 
 
+def nginx_wrapper(openssl: str, tmp: str, conf: str) -> str:
+    """An nginx main config in `tmp` that includes the site file inside an http block, with the certificate
+    certbot would make and logs and temporary files nginx can write: the rest of the file as shipped."""
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=janji"]
+        + ["-keyout", f"{tmp}/privkey.pem", "-out", f"{tmp}/fullchain.pem"],
+        check=True,
+        capture_output=True,
+    )
+    site = conf.replace(CERT_DIR, f"{tmp}/").replace("/var/log/nginx/", f"{tmp}/")
+    Path(tmp, "site.conf").write_text(site)
+    temp_paths = "".join(
+        f"  {kind}_temp_path {tmp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    Path(tmp, "wrapper.conf").write_text(
+        f"pid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\n"
+        f"http {{\n{temp_paths}  access_log {tmp}/access.log;\n  include {tmp}/site.conf;\n}}\n"
+    )
+    return f"{tmp}/wrapper.conf"
+
+
+def server_blocks(conf: str) -> list[str]:
+    """The text of each top-level `server { ... }` block, comments dropped."""
+    blocks, depth, current = [], 0, None
+    for raw in conf.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if depth == 0 and line.startswith("server") and line.endswith("{"):
+            current = []
+        if current is not None:
+            current.append(line)
+        depth += line.count("{") - line.count("}")
+        if depth == 0 and current is not None:
+            blocks.append("\n".join(current))
+            current = None
+    return blocks
+
+
+def wait_for(connect, timeout: float = 10) -> http.client.HTTPResponse:
+    """GET / on a new connection from `connect()`, retried until the server answers; the body read as `.body`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        connection = connect()
+        try:
+            connection.request("GET", "/", headers={"Host": "janji.example.org"})
+            response = connection.getresponse()
+            response.body = response.read()
+            return response
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+        finally:
+            connection.close()
+
+
 class NginxConfigTests(SimpleTestCase):
     def setUp(self):
         self.conf = (DEPLOY / "nginx.conf").read_text()
@@ -78,23 +136,8 @@ class NginxConfigTests(SimpleTestCase):
         nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
         openssl = require_tool(self, "openssl", "/usr/bin/openssl")
         with tempfile.TemporaryDirectory() as tmp:
-            # The certificate certbot would make, and logs nginx can write: the rest of the file as shipped.
-            subprocess.run(
-                [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=janji"]
-                + ["-keyout", f"{tmp}/privkey.pem", "-out", f"{tmp}/fullchain.pem"],
-                check=True,
-                capture_output=True,
-            )
-            site = self.conf.replace(CERT_DIR, f"{tmp}/").replace("/var/log/nginx/", f"{tmp}/")
-            Path(tmp, "site.conf").write_text(site)
-            Path(tmp, "wrapper.conf").write_text(
-                f"pid {tmp}/nginx.pid;\nerror_log {tmp}/error.log;\nevents {{}}\n"
-                f"http {{\n  client_body_temp_path {tmp}/body;\n  proxy_temp_path {tmp}/proxy;\n"
-                f"  access_log {tmp}/access.log;\n  include {tmp}/site.conf;\n}}\n"
-            )
-            result = subprocess.run(
-                [nginx, "-t", "-p", tmp, "-c", f"{tmp}/wrapper.conf"], capture_output=True, text=True, timeout=60
-            )
+            wrapper = nginx_wrapper(openssl, tmp, self.conf)
+            result = subprocess.run([nginx, "-t", "-p", tmp, "-c", wrapper], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stderr
         assert "test is successful" in result.stderr
 
@@ -114,6 +157,46 @@ class NginxConfigTests(SimpleTestCase):
         # It serves nothing itself (whitenoise serves /static/) and leaves HSTS and other headers to Django.
         assert not re.search(r"^\s*(root|alias|try_files|add_header)\b", self.conf, re.MULTILINE)
         assert self.conf.count("location ") == 2  # the redirect on :80 and the proxy on :443
+
+    def test_no_server_block_names_the_nginx_version(self):
+        blocks = server_blocks(self.conf)
+        assert len(blocks) == 2  # :80 and :443
+        for block in blocks:
+            # per server block: a second one at http level (nginx.conf may have it) would fail `nginx -t`
+            assert "server_tokens off" in block, block[:80]
+
+    def test_nginx_sends_no_version_on_either_port(self):
+        """nginx run with the file as shipped, on free ports and with nothing behind it: its redirect (:80) and
+        its own 502 page (:443) show no version."""
+        nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
+        openssl = require_tool(self, "openssl", "/usr/bin/openssl")
+        http_port, https_port = free_port(), free_port()
+        with tempfile.TemporaryDirectory() as tmp:
+            wrapper = nginx_wrapper(openssl, tmp, self.conf)
+            site = Path(tmp, "site.conf").read_text()
+            site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{free_port()}")
+            site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};").replace("listen [::]:80;", "")
+            site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace(
+                "listen [::]:443 ssl http2;", ""
+            )
+            Path(tmp, "site.conf").write_text(site)
+            # our test certificate: not verified
+            tls = ssl.create_default_context()
+            tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+            server = subprocess.Popen([nginx, "-p", tmp, "-c", wrapper, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+            try:
+                answers = [
+                    wait_for(lambda: http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)),
+                    wait_for(lambda: http.client.HTTPSConnection("127.0.0.1", https_port, timeout=5, context=tls)),
+                ]
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        redirect, bad_gateway = answers
+        assert redirect.status == 301 and bad_gateway.status == 502
+        for answer in answers:
+            assert answer.getheader("Server") == "nginx", answer.getheader("Server")
+            assert not re.search(rb"nginx/\d", answer.body)
 
 
 class SystemdUnitTests(SimpleTestCase):

@@ -78,3 +78,35 @@ class RequestIdFormatterTests(TestCase):
         finally:
             request_id_var.reset(token)
         assert "[abcdef0123456789]" in formatter.format(record)
+
+
+class RefusedRequestLogTests(TestCase):
+    """A request anyone can send and Django refuses with 400 leaves one WARNING line, never an ERROR with a
+    traceback: ERROR lines are for the site's own failures (`make soak` counts them)."""
+
+    def one_warning(self, send) -> logging.LogRecord:
+        with self.assertLogs("django.security", "DEBUG") as logs, self.assertNoLogs("django.request", "ERROR"):
+            response = send()
+        assert response.status_code == 400
+        [record] = logs.records
+        assert record.levelno == logging.WARNING
+        assert record.exc_info is None
+        RequestIdFilter().filter(record)  # as the console handler does
+        line = logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"]).format(record)
+        assert "Traceback" not in line and "\n" not in line
+        return record
+
+    def test_a_host_this_site_does_not_serve_is_one_warning_line(self):
+        record = self.one_warning(lambda: self.client.get("/", headers={"host": "evil.example"}))
+        assert record.name == "django.security.DisallowedHost"
+        assert "evil.example" in record.getMessage()
+
+    @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+    def test_a_body_over_the_limit_is_one_warning_line(self):
+        record = self.one_warning(lambda: self.client.post("/masuk/", {"username": "x" * 2000, "password": "y"}))
+        assert record.name == "django.security.RequestDataTooBig"
+
+    @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10)
+    def test_too_many_fields_is_one_warning_line(self):
+        record = self.one_warning(lambda: self.client.post("/masuk/", {f"f{n}": "1" for n in range(20)}))
+        assert record.name == "django.security.TooManyFieldsSent"
