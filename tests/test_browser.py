@@ -24,6 +24,13 @@ DESKTOP = {"width": 1280, "height": 900}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+def wait_for_htmx(page: Page) -> None:
+    # Not page.wait_for_function: when its first try comes before the deferred htmx script has run, it polls by
+    # evaluating a string in the page, which the strict CSP (no unsafe-eval) refuses.
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.htmx !== undefined"), "htmx did not load"
+
+
 @pytest.fixture
 def kupang(live_server):
     call_command("load_kupang_data", stdout=StringIO())
@@ -54,7 +61,7 @@ def test_a_reader_filters_by_sector_opens_a_promise_and_an_indicator_and_goes_ba
     expect(page.locator(".claim")).to_contain_text("22 dari 72")
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Janji").click()
     expect(page).to_have_url(re.compile(r"/janji/$"))
-    page.wait_for_function("window.htmx !== undefined")
+    wait_for_htmx(page)
 
     page.get_by_label("Bidang").select_option("sampah")
     expect(page).to_have_url(re.compile(r"bidang=sampah"))
@@ -132,7 +139,7 @@ def test_an_editor_changes_a_status_with_a_new_source_without_a_reload(kupang, b
     page.get_by_label("Sandi").fill("kata-sandi-uji")
     page.get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(url)
-    page.wait_for_function("window.htmx !== undefined")
+    wait_for_htmx(page)
     page.evaluate("window.samePage = true")
 
     page.get_by_text("Ubah status", exact=True).click()
