@@ -69,7 +69,17 @@ class PromiseFilterForm(forms.Form):
 
 
 class VisibleTextForm(forms.BaseForm):
-    """Refuses invisible and direction-changing characters in every text a form takes (models/text.py)."""
+    """Refuses invisible and direction-changing characters in every text a form takes (models/text.py).
+
+    Text areas get no `maxlength` attribute: a browser would cut a pasted text silently; the length is checked
+    here instead, with a message, and the editor's text stays in the form.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.pop("maxlength", None)
 
     def clean(self):
         cleaned = super().clean()
@@ -247,8 +257,9 @@ class ReadingForm(VersionedForm, NewSourceFields):
         validators=[AS_OF_NOT_IN_FUTURE],
     )
     measure = forms.ChoiceField(label=_("Jenis ukuran"), choices=Reading.Measure.choices, required=False)
-    counts = forms.ChoiceField(label=_("Yang dihitung"), choices=Reading.Counts.choices)
-    said_by = forms.ChoiceField(label=_("Disampaikan oleh"), choices=Reading.SaidBy.choices)
+    # No default: "target" or "Wali Kota" preselected would be saved whenever an editor skips the field.
+    counts = forms.ChoiceField(label=_("Yang dihitung"), choices=[("", _("— pilih —")), *Reading.Counts.choices])
+    said_by = forms.ChoiceField(label=_("Disampaikan oleh"), choices=[("", _("— pilih —")), *Reading.SaidBy.choices])
     said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
     source = forms.ModelChoiceField(
         label=_("Sumber yang sudah tercatat"),

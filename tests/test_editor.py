@@ -540,3 +540,39 @@ class InvisibleCharacterTests(EditorTestCase):
         page = self.client.get(self.promise.get_absolute_url()).text
         assert '<h1 dir="auto">' in page
         assert 'rel="noopener nofollow" dir="auto">' in self.client.get(reverse("promises:sources")).text
+
+
+class NoRiskyDefaultsTests(EditorTestCase):
+    """What is counted and who said it are chosen, never preselected; a long pasted reason is not cut silently."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(make_editor())
+
+    def test_the_reading_form_preselects_neither_what_is_counted_nor_who_said_it(self):
+        page = self.client.get(self.indicator.get_absolute_url()).text
+        for name in ("counts", "said_by"):
+            select = page[page.index(f'name="{name}"') :]
+            select = select[: select.index("</select>")]
+            assert "selected" in select.split("</option>")[0], name  # the empty "— pilih —" comes first
+        before = snapshot()
+        response = self.client.post(
+            reverse("promises:indicator_reading", args=[self.indicator.slug]),
+            reading_data(self.indicator, counts="", said_by=""),
+            headers={"HX-Request": "true"},
+        )
+        assert response.text.count("Bidang ini tidak boleh kosong.") >= 2
+        assert snapshot() == before
+
+    def test_a_reason_longer_than_the_limit_is_refused_with_a_message_not_cut_by_the_browser(self):
+        page = self.client.get(self.promise.get_absolute_url()).text
+        reason = page[page.index('name="reason"') - 200 : page.index('name="reason"') + 200]
+        assert "maxlength" not in reason
+        before = snapshot()
+        data = status_data(self.promise, reason="x" * 2001)
+        response = self.client.post(
+            reverse("promises:promise_status", args=[self.promise.pk]), data, headers={"HX-Request": "true"}
+        )
+        assert "paling banyak 2000 karakter" in response.text
+        assert "x" * 2001 in response.text  # the editor's text is still in the form
+        assert snapshot() == before
