@@ -136,7 +136,6 @@ class QuerySetQueryTests(PageDataTestCase):
         for figure in [
             Administration.objects.default,
             lambda: Claim.objects.latest_first().first().source.outlet,
-            promises.status_counts,
             promises.origin_status_counts,
             promises.documentation_counts,
             promises.sector_status_counts,

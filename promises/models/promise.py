@@ -94,12 +94,6 @@ class PromiseQuerySet(models.QuerySet):
             self = self.filter(search_text__contains=word)
         return self
 
-    def status_counts(self) -> dict[str, int]:
-        """{status: count} in one query, every status present (zeros included)."""
-        counts = dict.fromkeys(Status.values, 0)
-        counts.update(self.order_by().values_list("status").annotate(n=models.Count("pk")))
-        return counts
-
     def origin_status_counts(self) -> dict[str, dict[str, int]]:
         """{origin: {status: count}} in one query, every origin and status present (zeros included), plus
         "all" summed over both: campaign promises are counted apart, as the government's claims are about them."""

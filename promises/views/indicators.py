@@ -36,6 +36,11 @@ def _context(request: HttpRequest, indicator: Indicator) -> dict:
     return context
 
 
+def _fresh_context(request: HttpRequest, slug: str, **extra) -> dict:
+    """The page's context after a write, from the database as it now is."""
+    return _context(request, get_object_or_404(Indicator.objects.with_readings(), slug=slug)) | extra
+
+
 @require_POST
 @login_required
 @permission_required("promises.add_reading", raise_exception=True)
@@ -62,7 +67,7 @@ def indicator_reading(request: HttpRequest, slug: str) -> HttpResponse:
         saved=_("Angka ditambahkan.") if "saved" in page else None,
         page=DETAIL,
         fragment="body",
-        context=lambda: _context(request, get_object_or_404(Indicator.objects.with_readings(), slug=slug)) | page,
+        context=lambda: _fresh_context(request, slug, **page),
         redirect_to=indicator,
     )
 
@@ -95,6 +100,6 @@ def indicator_conflict(request: HttpRequest, slug: str) -> HttpResponse:
         saved=_("Tanda pertentangan disimpan.") if "mark_saved" in page else None,
         page=DETAIL,
         fragment="body",
-        context=lambda: _context(request, get_object_or_404(Indicator.objects.with_readings(), slug=slug)) | page,
+        context=lambda: _fresh_context(request, slug, **page),
         redirect_to=indicator,
     )

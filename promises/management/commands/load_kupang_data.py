@@ -5,7 +5,7 @@ is applied only to a promise with no history yet.
 """
 
 import json
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -195,7 +195,7 @@ class Loader:
 
     def evidence_time(self, item: dict) -> datetime:
         """When the file's assessment holds: `status_date`, else the latest publication date of its sources."""
-        day = self.typed(Reading, {"as_of": item["status_date"]})["as_of"] if item.get("status_date") else None
+        day = date.fromisoformat(item["status_date"]) if item.get("status_date") else None
         if day is None:
             dates = [self.sources[key].published for key in item.get("status_sources", [])]
             day = max((d for d in dates if d), default=None)
@@ -281,7 +281,7 @@ class Loader:
             "indicator__slug": old["indicator"],
             "source": self.sources[old["source"]],
             "counts": old["counts"],
-            "as_of": self.typed(Reading, {"as_of": old["as_of"]})["as_of"],
+            "as_of": date.fromisoformat(old["as_of"]),
             "value": decimal_or_none(old["value"]),
             "unit": old.get("unit") or item["unit"],
         }
