@@ -129,6 +129,9 @@ AXES_VERBOSE = False
 # Behind nginx (deploy/nginx.conf) the client's address comes from X-Real-IP, which nginx overwrites; it is
 # trusted from a proxy on this machine always, and from a proxy elsewhere with BEHIND_PROXY=true.
 BEHIND_PROXY = env_bool("BEHIND_PROXY")
+# A verdict (Ditepati, Ditepati sebagian, Tidak ditepati, Tidak dapat diverifikasi) is public only once a second
+# editor approves it; a one-person team sets VERDICTS_NEED_SECOND_EDITOR=false.
+VERDICTS_NEED_SECOND_EDITOR = env_bool("VERDICTS_NEED_SECOND_EDITOR", True)
 AXES_CLIENT_IP_CALLABLE = "promises.permissions.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -9,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_import, cache, services
+from . import admin_import, cache, onboarding, services
 from .forms import READING_FIELDS, VersionedForm, VisibleTextForm, VisibleTextModelForm
 from .models import (
     Administration,
@@ -343,3 +345,73 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["title", "note"]
     autocomplete_fields = ["source"]
     inlines = [ClaimItemInline]
+
+
+class EditorCreationForm(VisibleTextModelForm):
+    """The user admin's add form ("Tambah editor"): an editor without a password, made by onboarding.add_editor."""
+
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False)
+    admin = forms.BooleanField(label=_("Juga admin (grup Admin, boleh memakai /admin/)"), required=False)
+
+    class Meta:
+        model = get_user_model()
+        fields = ["username", "email"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                onboarding.new_editor(**self._editor())
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def _editor(self) -> dict:
+        data = self.cleaned_data
+        text = {name: data.get(name) or "" for name in ["username", "email", "full_name"]}
+        return {**text, "admin": bool(data.get("admin"))}
+
+    def save(self, commit=True):
+        self.instance = onboarding.add_editor(**self._editor())
+        self.save_m2m = lambda: None  # the groups are set already
+        return self.instance
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class EditorUserAdmin(UserAdmin):
+    """Users. A new one is an editor who sets a password with a one-time link (promises/onboarding.py); the list
+    has an action that makes such a link again (a forgotten password, an expired link)."""
+
+    add_form = EditorCreationForm
+    add_fieldsets = [(None, {"fields": ["username", "email", "full_name", "admin"]})]
+    actions = ["password_links"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {"title": _("Tambah editor"), **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:  # saved by the form, with its groups
+            self._send_link(request, obj)
+
+    @admin.action(description=_("Buat tautan sekali pakai untuk kata sandi"), permissions=["change"])
+    def password_links(self, request, queryset):
+        for user in queryset.order_by("username"):
+            if user.is_superuser and not request.user.is_superuser:
+                message = _("%(username)s superuser: hanya superuser yang boleh membuat tautannya.")
+                self.message_user(request, message % {"username": user.get_username()}, messages.WARNING)
+            elif not user.is_active:
+                message = _("%(username)s nonaktif: aktifkan akunnya dulu.")
+                self.message_user(request, message % {"username": user.get_username()}, messages.WARNING)
+            else:
+                self._send_link(request, user)
+
+    def _send_link(self, request, user) -> None:
+        link = onboarding.set_password_link(user, request.build_absolute_uri("/"))
+        message = _("Tautan sekali pakai untuk kata sandi %(username)s (berlaku %(lifetime)s): %(link)s")
+        values = {"username": user.get_username(), "lifetime": onboarding.link_lifetime(), "link": link}
+        self.message_user(request, message % values, messages.SUCCESS)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,8 @@ class PromisesConfig(AppConfig):
     verbose_name = _("Janji dan program")
 
     def ready(self) -> None:
-        from . import signals
+        from . import permission_names, signals
 
         signals.connect()
+        # after django.contrib.auth's own handler (connected earlier) has created the permissions
+        post_migrate.connect(permission_names.rename_permissions, sender=self, dispatch_uid="pjk-permission-names")

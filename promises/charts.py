@@ -16,7 +16,7 @@ class Point:
 
 def chart(indicator) -> dict | None:
     """Coordinates for the readings in the indicator's own unit, plus the target line; None if < 1 reading."""
-    readings = [r for r in indicator.ledger() if r.unit == indicator.unit]
+    readings = [r for r in indicator.standing() if r.unit == indicator.unit]
     if not readings:
         return None
     values = [r.value for r in readings] + ([indicator.target_value] if indicator.target_value else [])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .formatting import reading_value
-from .models import Indicator, Promise, Reading, StatusChange
+from .models import Indicator, LogEntry, Promise, Reading
 
 FEED_SIZE = 50
 SITE = gettext_lazy("Pantau Janji Kupang")
@@ -29,77 +29,76 @@ def entry_id(name: str) -> str:
 
 
 class ChangesFeed(Feed):
-    """Every status change, newest first (2 queries: the changes, then their sources)."""
+    """Everything public the editors did (the log), newest first (2 queries: the entries, then their sources)."""
 
     feed_type = Atom1Feed
-    title = gettext_lazy("Perubahan status janji · Pantau Janji Kupang")
-    subtitle = gettext_lazy("Setiap perubahan status janji Wali Kota Kupang, dengan alasan dan sumbernya.")
+    title = gettext_lazy("Perubahan · Pantau Janji Kupang")
+    subtitle = gettext_lazy(
+        "Setiap perubahan status, angka baru, koreksi dan sumber baru untuk janji Wali Kota Kupang, dengan sumbernya."
+    )
     author_name = SITE
 
     def link(self) -> str:
         return reverse("promises:changes")
 
     def items(self):
-        return StatusChange.objects.for_log()[:FEED_SIZE]
+        return LogEntry.objects.for_log()[:FEED_SIZE]
 
-    def item_title(self, change: StatusChange) -> str:
-        title = _("%(code)s %(title)s: %(from)s → %(to)s") % {
-            "code": change.promise.code,
-            "title": change.promise.title,
-            "from": change.get_from_status_display(),
-            "to": change.get_to_status_display(),
-        }
-        if change.kind != StatusChange.Kind.CHANGE:  # "Penilaian awal: …", "Koreksi: …"
-            title = f"{change.get_kind_display()}: {title}"
-        return title
+    def item_title(self, entry: LogEntry) -> str:
+        return entry.title()
 
-    def item_description(self, change: StatusChange) -> str:
-        lines = [change.reason]
-        if change.verification:
+    def item_description(self, entry: LogEntry) -> str:
+        change = entry.status_change
+        lines = [change.reason if change else "", entry.note]
+        if change and change.verification:
             lines.append(_("Verifikasi: %(v)s") % {"v": change.get_verification_display()})
-        sources = ", ".join(f"{source.outlet}: {source.headline} ({source.url})" for source in change.sources.all())
+        sources = ", ".join(f"{source.outlet}: {source.headline} ({source.url})" for source in entry.sources.all())
         if sources:
             lines.append(_("Sumber: %(sources)s") % {"sources": sources})
+        if entry.approved_by:
+            lines.append(_("Disetujui oleh %(name)s") % {"name": _name(entry.approved_by)})
         return as_html(lines)
 
-    def item_link(self, change: StatusChange) -> str:
-        return change.promise.get_absolute_url() + "#riwayat"
+    def item_link(self, entry: LogEntry) -> str:
+        return entry.get_absolute_url()
 
-    def item_guid(self, change: StatusChange) -> str:
-        # Several changes share the promise page, so the link cannot be the entry id.
-        return entry_id(f"perubahan/{change.pk}")
+    def item_guid(self, entry: LogEntry) -> str:
+        # Status changes keep the ids they had before the log existed, so feed readers do not repeat them.
+        return entry_id(f"perubahan/{entry.status_change_id}" if entry.status_change_id else f"catatan/{entry.pk}")
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, change: StatusChange):
-        return change.created_at
+    def item_pubdate(self, entry: LogEntry):
+        return entry.created_at
 
-    def item_updateddate(self, change: StatusChange):
-        return change.created_at
+    def item_updateddate(self, entry: LogEntry):
+        return entry.created_at
 
-    def item_author_name(self, change: StatusChange) -> str:
-        if change.editor is None:
-            return _("data awal tim Pantau Janji")
-        return change.editor.get_full_name() or change.editor.get_username()
+    def item_author_name(self, entry: LogEntry) -> str:
+        return _name(entry.editor) if entry.editor else _("data awal tim Pantau Janji")
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 class PromiseChangesFeed(ChangesFeed):
-    """One promise's timeline (3 queries: the promise, its changes, their sources)."""
+    """One promise's log (3 queries: the promise, its entries, their sources)."""
 
     def get_object(self, request, pk: int, slug: str) -> Promise:
         return get_object_or_404(Promise, pk=pk)
 
     def title(self, promise: Promise) -> str:
-        return _("%(code)s %(title)s · riwayat status") % {"code": promise.code, "title": promise.title}
+        return _("%(code)s %(title)s · riwayat") % {"code": promise.code, "title": promise.title}
 
     def subtitle(self, promise: Promise) -> str:
-        return _("Setiap perubahan status janji ini, dengan alasan dan sumbernya.")
+        return _("Setiap perubahan status, angka baru dan sumber baru untuk janji ini, dengan alasan dan sumbernya.")
 
     def link(self, promise: Promise) -> str:
         return promise.get_absolute_url()
 
     def items(self, promise: Promise):
-        return StatusChange.objects.filter(promise=promise).for_log()[:FEED_SIZE]
+        return LogEntry.objects.filter(promise=promise).for_log()[:FEED_SIZE]
 
 
 class IndicatorReadingsFeed(Feed):
@@ -144,10 +143,13 @@ class IndicatorReadingsFeed(Feed):
             "headline": reading.source.headline,
             "url": reading.source.url,
         }
-        return as_html([text, reading.note])
+        withdrawn = ""
+        if not reading.standing:
+            withdrawn = _("Ditarik atau dikoreksi: %(reason)s") % {"reason": reading.withdrawal_reason}
+        return as_html([withdrawn, text, reading.note])
 
     def item_link(self, reading: Reading) -> str:
-        return reading.indicator.get_absolute_url() + "#buku-h"
+        return reading.indicator.get_absolute_url() + f"#{reading.anchor}"
 
     def item_guid(self, reading: Reading) -> str:
         return entry_id(f"angka/{reading.pk}")

@@ -7,7 +7,9 @@ now; nothing of a refused write is kept.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -19,6 +21,7 @@ from .models import (
     Claim,
     ConflictMark,
     Indicator,
+    LogEntry,
     Programme,
     Promise,
     PromiseSource,
@@ -27,8 +30,11 @@ from .models import (
     SourceReplacement,
     StatusChange,
     StatusChangeSource,
+    StatusProposal,
     normalize_url,
 )
+
+Kind = LogEntry.Kind
 
 
 class Stale(Exception):
@@ -45,9 +51,26 @@ class Stale(Exception):
 
 def _take_version(model: type[models.Model], pk: int, expected: int, **updates) -> None:
     """Move the row from version `expected` to the next one (with `updates`), or raise Stale."""
+    updates.setdefault("updated_at", timezone.now())
     if not model.objects.filter(pk=pk, version=expected).update(version=F("version") + 1, **updates):
         raise Stale(model.objects.get(pk=pk))
     cache.bump()  # an .update() sends no signal
+
+
+def _log(kind: str, *, sources: Iterable[Source] = (), **fields) -> LogEntry:
+    """One public log entry, written in the transaction of the change it records."""
+    entry = LogEntry.objects.create(kind=kind, **fields)
+    if sources := list(sources):
+        entry.sources.set(sources)
+    return entry
+
+
+def _link(promise: Promise | None, source: Source | None, note: str = "") -> bool:
+    """Make sure the promise cites the source; True when the link is new."""
+    if promise is None or source is None:
+        return False
+    _link_row, created = PromiseSource.objects.get_or_create(promise=promise, source=source, defaults={"note": note})
+    return created
 
 
 @transaction.atomic
@@ -62,6 +85,7 @@ def change_status(
     editor=None,
     at=None,
     kind: str = StatusChange.Kind.CHANGE,
+    approved_by=None,
 ) -> StatusChange:
     """Set a promise's status and append the history row, or change nothing.
 
@@ -96,8 +120,18 @@ def change_status(
             editor=editor,
             created_at=at,
             kind=kind,
+            approved_by=approved_by,
         )
         change.sources.set(sources)
+        _log(
+            Kind.STATUS,
+            promise=promise,
+            status_change=change,
+            sources=sources,
+            editor=editor,
+            approved_by=approved_by,
+            created_at=at,
+        )
     promise.refresh_from_db()
     return change
 
@@ -114,25 +148,102 @@ def get_or_create_source(data: dict, *, editor=None) -> tuple[Source, bool]:
     return source, True
 
 
+def needs_second_editor(status: str) -> bool:
+    return settings.VERDICTS_NEED_SECOND_EDITOR and status in Promise.Status.verdicts()
+
+
 @transaction.atomic
-def record_status_change(promise: Promise, *, form_data: dict, editor) -> StatusChange:
-    """A status change from an editor's form: the pasted source (if any) is created and linked in the same
-    transaction, so a refused change (stale version) leaves no stray source behind."""
+def record_status_change(promise: Promise, *, form_data: dict, editor) -> StatusChange | StatusProposal | LogEntry:
+    """A status form's save: a recheck ("diperiksa ulang", same status), a proposed verdict (waiting for a
+    second editor) or a status change. The pasted source (if any) is created and linked to the promise in the
+    same transaction, so a refused save (stale version) leaves no stray source behind."""
     with cache.batch():
         sources = list(form_data.get("sources") or [])
         if form_data.get("new_source"):
             source, _created = get_or_create_source(form_data["new_source"], editor=editor)
-            PromiseSource.objects.get_or_create(promise=promise, source=source)
             sources.append(source)
-        return change_status(
-            promise,
-            expected_version=form_data["version"],
-            status=form_data["status"],
-            verification=form_data.get("verification", ""),
-            reason=form_data["reason"],
-            sources=sources,
-            editor=editor,
-        )
+        for source in sources:
+            _link(promise, source)
+        values = {
+            "expected_version": form_data["version"],
+            "reason": form_data["reason"],
+            "sources": sources,
+            "editor": editor,
+        }
+        if form_data.get("recheck"):
+            return recheck(promise, **values)
+        values |= {"status": form_data["status"], "verification": form_data.get("verification", "")}
+        if needs_second_editor(form_data["status"]):
+            return propose_status(promise, **values)
+        return change_status(promise, **values)
+
+
+@transaction.atomic
+def recheck(promise: Promise, *, expected_version: int, reason: str, sources: Iterable[Source], editor) -> LogEntry:
+    """The editor checked the promise again and its status stands: "terakhir diperiksa" moves to today and the
+    log says so, with what was checked; no status change is written."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tulis apa yang diperiksa ulang.")})
+    with cache.batch():
+        _take_version(Promise, promise.pk, expected_version, last_checked=timezone.localdate())
+        entry = _log(Kind.RECHECK, promise=promise, note=reason, sources=sources, editor=editor)
+    promise.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def propose_status(
+    promise: Promise, *, expected_version: int, status: str, verification: str, reason: str, sources, editor
+) -> StatusProposal:
+    """A verdict saved as a proposal: nothing public changes until another editor approves it."""
+    reason = (reason or "").strip()
+    sources = list(sources)
+    StatusChange.check_rules(status=status, verification=verification, reason=reason, has_source=bool(sources))
+    current = Promise.objects.get(pk=promise.pk)
+    if current.version != expected_version:
+        raise Stale(current)
+    proposal = StatusProposal.objects.create(
+        promise=promise, status=status, verification=verification, reason=reason, proposed_by=editor
+    )
+    proposal.sources.set(sources)
+    return proposal
+
+
+@transaction.atomic
+def decide_proposal(
+    proposal: StatusProposal, *, approve: bool, expected_version: int, editor, note: str = ""
+) -> StatusProposal:
+    """Another editor approves (the status change is written, with both names) or rejects (with a reason)."""
+    note = (note or "").strip()
+    if editor is None or editor.pk == proposal.proposed_by_id:
+        raise ValidationError(_("Usulan ini harus diputuskan oleh editor lain, bukan pengusulnya."))
+    if not approve and not note:
+        raise ValidationError({"note": _("Tulis alasan penolakan.")})
+    now = timezone.now()
+    decided = StatusProposal.objects.filter(pk=proposal.pk, state=StatusProposal.State.WAITING).update(
+        state=StatusProposal.State.APPROVED if approve else StatusProposal.State.REJECTED,
+        decided_by=editor,
+        decided_at=now,
+        decision_note=note,
+    )
+    if not decided:
+        raise ValidationError(_("Usulan ini sudah diputuskan."))
+    if approve:
+        with cache.batch():
+            change = change_status(
+                proposal.promise,
+                expected_version=expected_version,
+                status=proposal.status,
+                verification=proposal.verification,
+                reason=proposal.reason,
+                sources=proposal.sources.all(),
+                editor=proposal.proposed_by,
+                approved_by=editor,
+            )
+            StatusProposal.objects.filter(pk=proposal.pk).update(status_change=change)
+    proposal.refresh_from_db()
+    return proposal
 
 
 @transaction.atomic
@@ -146,14 +257,68 @@ def add_reading(
         source = values.pop("source", None)
         if new_source:
             source, _created = get_or_create_source(new_source, editor=editor)
-        reading = Reading(indicator=indicator, source=source, created_by=editor, **values)
-        # The model's own rules (dates, ranges); the database holds the constraints and the keys.
-        reading.full_clean(
-            exclude=["indicator", "source", "part_of", "created_by"], validate_unique=False, validate_constraints=False
+        reading = _new_reading(indicator, source=source, editor=editor, values=values)
+        _link(indicator.promise, source)
+        _log(
+            Kind.READING,
+            promise=indicator.promise,
+            indicator=indicator,
+            reading=reading,
+            sources=[source],
+            editor=editor,
         )
-        reading.save()
     indicator.refresh_from_db()
     return reading
+
+
+def _new_reading(indicator: Indicator, *, source: Source, editor, values: dict) -> Reading:
+    reading = Reading(indicator=indicator, source=source, created_by=editor, **values)
+    # The model's own rules (dates, ranges); the database holds the constraints and the keys.
+    reading.full_clean(
+        exclude=["indicator", "source", "part_of", "created_by"], validate_unique=False, validate_constraints=False
+    )
+    reading.save()
+    return reading
+
+
+@transaction.atomic
+def withdraw_reading(
+    reading: Reading, *, expected_version: int, reason: str, editor, correction: dict | None = None
+) -> Reading:
+    """Withdraw a figure with a reason, or correct it: `correction` holds the fields that change, and a new
+    figure (the old one with those fields) takes its place. The old figure stays on the page, struck through."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tulis alasan koreksi atau penarikan.")})
+    if reading.withdrawn_at is not None:
+        raise ValidationError(_("Angka ini sudah ditarik atau dikoreksi."))
+    indicator = reading.indicator
+    with cache.batch():
+        _take_version(Indicator, indicator.pk, expected_version)
+        new = None
+        if correction:
+            fields = {
+                name: getattr(reading, name)
+                for name in ("value", "value_max", "qualifier", "unit", "as_of", "as_of_precision", "period_start")
+                + ("measure", "counts", "said_by", "said_by_name", "verification", "note")
+            }
+            new = _new_reading(indicator, source=reading.source, editor=editor, values=fields | correction)
+        updated = Reading.objects.filter(pk=reading.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now(), withdrawn_by=editor, withdrawal_reason=reason, corrected_by=new
+        )
+        if not updated:
+            raise ValidationError(_("Angka ini sudah ditarik atau dikoreksi."))
+        _log(
+            Kind.READING_CORRECTED if new else Kind.READING_WITHDRAWN,
+            promise=indicator.promise,
+            indicator=indicator,
+            reading=new or reading,
+            note=reason,
+            sources=[reading.source],
+            editor=editor,
+        )
+    reading.refresh_from_db()
+    return new or reading
 
 
 @transaction.atomic
@@ -229,3 +394,142 @@ def replace_source(old: Source, new: Source, *, reason: str, editor) -> SourceRe
         replacement = SourceReplacement.objects.create(old=old, new=new, reason=reason, editor=editor)
         cache.bump()  # the .update()s send no signal
     return replacement
+
+
+@transaction.atomic
+def link_source(promise: Promise, source: Source, *, note: str, editor) -> PromiseSource:
+    """An article about a promise that changes no status: the link, with what it says, and a log entry."""
+    note = (note or "").strip()
+    with cache.batch():
+        link, created = PromiseSource.objects.get_or_create(promise=promise, source=source, defaults={"note": note})
+        if not created and note and note != link.note:
+            link.note = note
+            link.save(update_fields=["note"])
+        _log(Kind.SOURCE_LINKED, promise=promise, note=note, sources=[source], editor=editor)
+    return link
+
+
+def next_code(administration, origin: str) -> str:
+    """The next free tracker code: CP-n for campaign promises, PG-n for pledges in office."""
+    prefix = "CP-" if origin == Promise.Origin.KAMPANYE else "PG-"
+    codes = Promise.objects.filter(administration=administration, code__startswith=prefix).values_list(
+        "code", flat=True
+    )
+    numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+@transaction.atomic
+def create_promise(administration, *, values: dict, new_source: dict | None, editor) -> Promise:
+    """A promise an article needs, with where and when it was made and its source; logged as new."""
+    with cache.batch():
+        values = dict(values)
+        if new_source:
+            values["made_source"], _created = get_or_create_source(new_source, editor=editor)
+        promise = Promise(administration=administration, updated_by=editor, **values)
+        promise.code = next_code(administration, promise.origin)
+        promise.full_clean(exclude=["administration", "sector", "made_source", "programme"])
+        promise.save()
+        _link(promise, promise.made_source)
+        sources = [promise.made_source] if promise.made_source else []
+        _log(Kind.PROMISE_NEW, promise=promise, sources=sources, editor=editor)
+    return promise
+
+
+def unique_slug(name: str) -> str:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:70].strip("-") or "indikator"
+    slug, n = base, 1
+    while Indicator.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_indicator(promise: Promise, *, values: dict, editor) -> Indicator:
+    """A new indicator on a promise (target and baseline each with its source); logged as new."""
+    with cache.batch():
+        indicator = Indicator(promise=promise, sector=promise.sector, **values)
+        indicator.slug = unique_slug(indicator.name)
+        indicator.order = (Indicator.objects.filter(promise=promise).aggregate(m=models.Max("order"))["m"] or 0) + 1
+        indicator.full_clean(exclude=["promise", "sector", "baseline_source", "target_source"])
+        indicator.save()
+        for source in filter(None, [indicator.target_source, indicator.baseline_source]):
+            _link(promise, source)
+        sources = list(filter(None, {indicator.target_source, indicator.baseline_source}))
+        _log(Kind.INDICATOR_NEW, promise=promise, indicator=indicator, sources=sources, editor=editor)
+    return indicator
+
+
+@dataclass
+class Article:
+    """What the desk's one save records from one article (views/desk.py builds it from the forms)."""
+
+    source: Source | None  # a known source, or
+    new_source: dict | None  # the fields of a new one
+    links: list[dict] = field(default_factory=list)  # {"promise", "note"}
+    readings: list[dict] = field(default_factory=list)  # {"indicator", reading fields...}
+    statuses: list[dict] = field(default_factory=list)  # {"promise", "status", "verification", "reason", "recheck"}
+
+
+class ArticleStale(Exception):
+    """Something the article's rows touch was changed by someone else after the desk was loaded."""
+
+    def __init__(self, changed: list[models.Model]):
+        self.changed = changed
+        super().__init__(", ".join(str(obj) for obj in changed))
+
+
+@transaction.atomic
+def record_article(article: Article, *, loaded_at, editor) -> dict:
+    """Everything one article says, in one transaction: its source, the promise links, the figures and the
+    status changes (or rechecks, or proposed verdicts). A promise or indicator changed by someone else since
+    `loaded_at` refuses the whole save (ArticleStale), so nothing is recorded over a change the editor has
+    not seen; a refused row refuses everything."""
+    promises = {row["promise"].pk: row["promise"] for row in [*article.links, *article.statuses]}
+    indicators = {row["indicator"].pk: row["indicator"] for row in article.readings}
+    changed = [
+        *Promise.objects.filter(pk__in=promises, updated_at__gt=loaded_at),
+        *Indicator.objects.filter(pk__in=indicators, updated_at__gt=loaded_at),
+    ]
+    if changed:
+        raise ArticleStale(changed)
+    with cache.batch():
+        source = article.source
+        if source is None:
+            source, _created = get_or_create_source(article.new_source, editor=editor)
+        done = {"source": source, "links": [], "readings": [], "statuses": []}
+        status_promises = {row["promise"].pk for row in article.statuses}
+        for row in article.links:
+            if row["promise"].pk not in status_promises:  # a status row links the source itself
+                done["links"].append(link_source(row["promise"], source, note=row.get("note", ""), editor=editor))
+        for row in article.readings:
+            indicator = Indicator.objects.get(pk=row["indicator"].pk)
+            values = {name: value for name, value in row.items() if name != "indicator"}
+            reading = add_reading(
+                indicator,
+                expected_version=indicator.version,
+                values=values | {"source": source},
+                new_source=None,
+                editor=editor,
+            )
+            done["readings"].append(reading)
+        for row in article.statuses:
+            promise = Promise.objects.get(pk=row["promise"].pk)
+            done["statuses"].append(
+                record_status_change(
+                    promise,
+                    form_data={
+                        "version": promise.version,
+                        "status": row["status"],
+                        "verification": row.get("verification", ""),
+                        "reason": row["reason"],
+                        "recheck": row.get("recheck", False),
+                        "sources": [source],
+                    },
+                    editor=editor,
+                )
+            )
+    return done

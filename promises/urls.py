@@ -18,6 +18,7 @@ urlpatterns = [
     path("sumber/tambah/", sources.source_add, name="source_add"),
     path("klaim/", pages.claim_list, name="claims"),
     path("perubahan/", pages.change_list, name="changes"),
+    path("perubahan/<int:pk>/", pages.change_detail, name="change"),
     path("metodologi/", pages.methodology, name="methodology"),
     path("data/", open_data.index, name="data"),
     path("data/<slug:table>.<slug:fmt>", open_data.download, name="download"),

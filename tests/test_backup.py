@@ -19,7 +19,16 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises import backup
-from promises.models import ConflictMark, Programme, Promise, Reading, Sector, SourceReplacement, StatusChange
+from promises.models import (
+    ConflictMark,
+    Programme,
+    Promise,
+    Reading,
+    Sector,
+    SourceReplacement,
+    StatusChange,
+    StatusProposal,
+)
 
 from .helpers import grow, make_claim, make_editor, make_source, make_user, rate
 
@@ -45,6 +54,10 @@ def build_dataset() -> None:
         indicator=first.indicator, first=first, second=second, conflicting=True, reason="Uji", editor=editor
     )
     SourceReplacement.objects.create(old=make_source(), new=make_source(), reason="Tautan salah.", editor=editor)
+    proposal = StatusProposal.objects.create(
+        promise=promise, status="ditepati", verification="diverifikasi", reason="Usulan uji", proposed_by=editor
+    )
+    proposal.sources.add(make_source())
 
 
 def empty_the_database() -> None:

@@ -237,7 +237,7 @@ class StatusEditTests(EditorTestCase):
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
         data = status_data(self.promise)
-        with self.assertNumQueries(26 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(31 + CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor
@@ -345,7 +345,7 @@ class ReadingEditTests(EditorTestCase):
 
     def test_adding_a_reading_costs_a_fixed_number_of_queries(self):
         data = reading_data(self.indicator)
-        with self.assertNumQueries(17 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(26 + CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor

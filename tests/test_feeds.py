@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.test import TestCase
 from django.urls import reverse
 
-from promises.models import Indicator, Promise
+from promises.models import Indicator, LogEntry, Promise
 
 from .helpers import grow, make_indicator, make_promise, make_reading, make_source, rate
 
@@ -57,7 +57,10 @@ class ChangesFeedTests(TestCase):
         summary = entries(feed)[0].find(f"{ATOM}summary")
         assert summary.get("type") == "html"
         assert "Anggaran &lt;belum&gt; cair &amp; tertunda." in summary.text  # plain text, escaped as HTML
-        assert entries(feed)[0].find(f"{ATOM}link").get("href").endswith(second.get_absolute_url() + "#riwayat")
+        # each entry links to its own permalink, which shows the change
+        link = entries(feed)[0].find(f"{ATOM}link").get("href")
+        assert link.endswith(LogEntry.objects.get(promise=second).get_absolute_url())
+        assert "Anggaran &lt;belum&gt; cair" in self.client.get(link).content.decode()
 
     def test_an_empty_feed_is_still_valid_atom(self):
         feed = atom(self.client.get(reverse("promises:changes_feed")))

@@ -19,6 +19,15 @@ GROUPS = {
         "add_conflictmark",
         "change_conflictmark",
         "view_conflictmark",
+        # from 0013 on (the editors' desk): editors create what an article needs, correct or withdraw a figure,
+        # propose verdicts and approve other editors' proposals
+        "add_promise",
+        "add_indicator",
+        "change_reading",
+        "add_statusproposal",
+        "view_statusproposal",
+        "approve_statusproposal",
+        "view_logentry",
     ],
     # "Admin" gets every permission of this app and of users and groups (see below).
     "Admin": None,
@@ -43,7 +52,7 @@ def make_groups(Group, Permission):
     admin, _ = Group.objects.get_or_create(name="Admin")
     admin.permissions.set(
         Permission.objects.filter(content_type__app_label__in=["promises", "auth", "axes"]).exclude(
-            codename__in=["change_statuschange", "delete_statuschange"]
+            codename__in=["change_statuschange", "delete_statuschange", "change_logentry", "delete_logentry"]
         )
     )
 

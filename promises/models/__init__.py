@@ -4,7 +4,9 @@ from .administration import Administration, Programme, Sector
 from .claim import Claim, ClaimItem
 from .conflict import ConflictMark
 from .indicator import Indicator, Reading
+from .log import LogEntry
 from .promise import Promise, PromiseSource, StatusChange, StatusChangeSource
+from .proposal import StatusProposal
 from .source import Source, SourceReplacement, normalize_url
 
 __all__ = [
@@ -13,6 +15,7 @@ __all__ = [
     "ClaimItem",
     "ConflictMark",
     "Indicator",
+    "LogEntry",
     "Programme",
     "Promise",
     "PromiseSource",
@@ -22,5 +25,6 @@ __all__ = [
     "SourceReplacement",
     "StatusChange",
     "StatusChangeSource",
+    "StatusProposal",
     "normalize_url",
 ]

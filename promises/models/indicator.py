@@ -101,6 +101,7 @@ class Indicator(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("diperbarui"), default=timezone.now, editable=False)
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -138,8 +139,12 @@ class Indicator(models.Model):
     def ledger(self) -> list["Reading"]:
         return self._ledger
 
+    def standing(self) -> list["Reading"]:
+        """The ledger without withdrawn or corrected figures."""
+        return [r for r in self._ledger if r.standing]
+
     def _done(self) -> list["Reading"]:
-        return [r for r in self.ledger() if r.counts in Counts.done() and r.unit == self.unit and not r.part_of_id]
+        return [r for r in self.standing() if r.counts in Counts.done() and r.unit == self.unit and not r.part_of_id]
 
     def progress_reading(self) -> "Reading | None":
         """The latest total of something actually done (not a target, an allocation, only a claim, a single
@@ -160,7 +165,7 @@ class Indicator(models.Model):
 
     @cached_property
     def _conflict_pairs(self) -> tuple[list[Conflict], list[Conflict]]:
-        return find_conflicts(self.ledger(), list(self.conflict_marks.all()), cumulative=self.cumulative)
+        return find_conflicts(self.standing(), list(self.conflict_marks.all()), cumulative=self.cumulative)
 
     def conflicts(self) -> list[Conflict]:
         """Pairs of readings that cannot both be true (models/conflict.py), by the rule or an editor's mark."""
@@ -227,6 +232,28 @@ class Reading(models.Model):
         related_name="+",
         verbose_name=_("dicatat oleh"),
     )
+    # A figure is never deleted by an editor: it is withdrawn (with a reason) or corrected by a new one, and
+    # stays on the page struck through. Progress and conflicts read only the standing figures.
+    withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("ditarik oleh"),
+    )
+    withdrawal_reason = models.CharField(_("alasan penarikan / koreksi"), max_length=1000, blank=True, editable=False)
+    corrected_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="corrects",
+        verbose_name=_("dikoreksi oleh angka"),
+    )
 
     class Meta:
         ordering = ["as_of", "pk"]
@@ -251,6 +278,13 @@ class Reading(models.Model):
                 condition=~Q(measure=Measure.PERIOD) | Q(period_start__isnull=False), name="reading_period_has_start"
             ),
             models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="unique_reading_key"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""), name="reading_withdrawal_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_by__isnull=True) | Q(withdrawn_at__isnull=False),
+                name="reading_corrected_is_withdrawn",
+            ),
         ]
         indexes = [models.Index(fields=["indicator", "as_of"])]
 
@@ -261,6 +295,15 @@ class Reading(models.Model):
         if not self.verification:
             self.verification = self.verification_for(self.said_by)
         super().save(*args, **kwargs)
+
+    @property
+    def standing(self) -> bool:
+        """Neither withdrawn nor corrected: the figure counts for progress and conflicts."""
+        return self.withdrawn_at is None
+
+    @property
+    def anchor(self) -> str:
+        return f"angka-{self.pk}"
 
     @staticmethod
     def verification_for(said_by: str) -> str:

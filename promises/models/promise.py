@@ -32,6 +32,11 @@ class Status(models.TextChoices):
     def glyph(self) -> str:
         return STATUS_GLYPHS[self]
 
+    @classmethod
+    def verdicts(cls) -> set[str]:
+        """The four verdicts: with VERDICTS_NEED_SECOND_EDITOR, a change to one waits for a second editor."""
+        return {cls.DITEPATI, cls.DITEPATI_SEBAGIAN, cls.TIDAK_DITEPATI, cls.TIDAK_DAPAT_DIVERIFIKASI}
+
     @property
     def description(self) -> str:
         """What the status means, as the methodology page explains it."""
@@ -324,6 +329,15 @@ class StatusChange(models.Model):
         blank=True,
         related_name="status_changes",
         verbose_name=_("editor"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disetujui oleh"),
+        help_text=_("Editor kedua yang menyetujui putusan ini."),
     )
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     kind = models.CharField(

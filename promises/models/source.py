@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .dates import PUBLISHED_NOT_IN_FUTURE
+from .dates import PUBLISHED_NOT_IN_FUTURE, Precision
 
 DROPPED_QUERY_KEYS = {"fbclid", "gclid"}
 
@@ -49,7 +49,9 @@ class Kind(models.TextChoices):
     PEMERINTAH = "pemerintah", _("Rilis pemerintah")
     DPRD = "dprd", _("DPRD")
     DOKUMEN = "dokumen", _("Dokumen resmi")
+    LSM = "lsm", _("LSM / organisasi masyarakat")
     LAPANGAN = "lapangan", _("Pemeriksaan lapangan")
+    LAINNYA = "lainnya", _("Lainnya")
 
 
 class Reliability(models.TextChoices):
@@ -93,6 +95,9 @@ class Source(models.Model):
         _("judul berupa keterangan"), default=False, help_text=_("Judul asli tidak terlihat; ini label deskriptif.")
     )
     published = models.DateField(_("tanggal terbit"), null=True, blank=True, validators=[PUBLISHED_NOT_IN_FUTURE])
+    published_precision = models.CharField(
+        _("ketelitian tanggal terbit"), max_length=5, choices=Precision, default=Precision.DAY
+    )
     published_note = models.CharField(_("catatan tanggal"), max_length=300, blank=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind, default=Kind.MEDIA)
     reliability = models.CharField(
@@ -105,6 +110,12 @@ class Source(models.Model):
     )
     reliability_note = models.CharField(
         _("catatan"), max_length=500, blank=True, help_text=_("Catatan tentang sumber, ditampilkan apa adanya.")
+    )
+    summary = models.CharField(
+        _("ringkasan"),
+        max_length=300,
+        blank=True,
+        help_text=_("Satu kalimat netral: apa yang dilaporkan sumber ini. Bukan penilaian keandalan."),
     )
     archive_url = models.URLField(_("URL arsip"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
@@ -136,6 +147,9 @@ class Source(models.Model):
             models.CheckConstraint(condition=~Q(outlet=""), name="source_has_outlet"),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="source_kind_valid"),
             models.CheckConstraint(condition=Q(reliability__in=Reliability.values), name="source_reliability_valid"),
+            models.CheckConstraint(
+                condition=Q(published_precision__in=Precision.values), name="source_published_precision_valid"
+            ),
         ]
 
     def __str__(self) -> str:

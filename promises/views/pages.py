@@ -2,12 +2,12 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from .. import charts
 from ..middleware import cached_page
-from ..models import Administration, Claim, Indicator, Promise, StatusChange
+from ..models import Administration, Claim, Indicator, LogEntry, Promise
 
 CHANGES_PAGE_SIZE = 50
 
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "documentation": promises.documentation_counts(),
             "sectors": charts.sector_bars(promises.sector_status_counts()),
             "indicators": Indicator.objects.filter(promise__administration=administration).with_readings(),
-            "changes": StatusChange.objects.filter(promise__administration=administration).for_log()[:8],
+            "changes": LogEntry.objects.filter(promise__administration=administration).for_log()[:8],
         },
     )
 
@@ -47,8 +47,16 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_page
 def change_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(StatusChange.objects.for_log(), CHANGES_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = Paginator(LogEntry.objects.for_log(), CHANGES_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(request, "promises/change_list.html", {"page": page})
+
+
+@require_GET
+@cached_page
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One log entry's permalink."""
+    entry = get_object_or_404(LogEntry.objects.for_log(), pk=pk)
+    return render(request, "promises/change_detail.html", {"entry": entry, "entry_list": [entry]})
 
 
 @require_GET

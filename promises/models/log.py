@@ -1,0 +1,127 @@
+"""The public log: one entry for everything public an editor does (DESIGN.md, "Changes log").
+
+`/perubahan/`, the site-wide feed and each promise's feed read it; each entry has its own permalink
+(`/perubahan/<id>/`). The services write it in the same transaction as the change itself; nothing else does.
+Append-only: never edited, never deleted.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LogQuerySet(models.QuerySet):
+    def for_log(self):
+        """Entries newest first with everything a row shows (2 queries: the entries with their objects, then
+        their sources)."""
+        return (
+            self.select_related("promise", "indicator", "status_change", "reading", "editor", "approved_by")
+            .prefetch_related("sources")
+            .order_by("-created_at", "-pk")
+        )
+
+    def public_for(self, promise=None, indicator=None):
+        if promise is not None:
+            return self.filter(Q(promise=promise) | Q(indicator__promise=promise))
+        return self.filter(indicator=indicator)
+
+
+class LogKind(models.TextChoices):
+    """What an entry records."""
+
+    STATUS = "status", _("Perubahan status")
+    RECHECK = "periksa_ulang", _("Diperiksa ulang")
+    READING = "angka", _("Angka baru")
+    READING_CORRECTED = "koreksi_angka", _("Angka dikoreksi")
+    READING_WITHDRAWN = "tarik_angka", _("Angka ditarik")
+    SOURCE_LINKED = "sumber", _("Sumber baru untuk janji")
+    PROMISE_NEW = "janji_baru", _("Janji baru dicatat")
+    INDICATOR_NEW = "indikator_baru", _("Indikator baru")
+
+
+class LogEntry(models.Model):
+    Kind = LogKind
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind)
+    promise = models.ForeignKey(
+        "Promise", on_delete=models.PROTECT, null=True, blank=True, related_name="log", verbose_name=_("janji")
+    )
+    indicator = models.ForeignKey(
+        "Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="log", verbose_name=_("indikator")
+    )
+    status_change = models.OneToOneField(
+        "StatusChange", on_delete=models.PROTECT, null=True, blank=True, related_name="log_entry"
+    )
+    reading = models.ForeignKey(
+        "Reading", on_delete=models.SET_NULL, null=True, blank=True, related_name="log", verbose_name=_("angka")
+    )
+    sources = models.ManyToManyField("Source", blank=True, related_name="log_entries", verbose_name=_("sumber"))
+    note = models.TextField(_("catatan"), blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("editor"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("disetujui oleh"),
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+
+    objects = LogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("catatan perubahan")
+        verbose_name_plural = _("catatan perubahan")
+        constraints = [models.CheckConstraint(condition=Q(kind__in=LogKind.values), name="log_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Catatan perubahan tidak dapat diubah."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("promises:change", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Catatan perubahan tidak dapat dihapus."))
+
+    def title(self) -> str:
+        """One line for a feed entry: "CP-2 Dana Pengaman: Belum dinilai → Tersendat", "Angka baru: … · 1.347 unit"."""
+        from ..formatting import reading_value
+
+        promise = f"{self.promise.code} {self.promise.title}" if self.promise_id else ""
+        change = self.status_change
+        if change is not None:
+            title = f"{promise}: {change.get_from_status_display()} → {change.get_to_status_display()}"
+            return title if change.kind == change.Kind.CHANGE else f"{change.get_kind_display()}: {title}"
+        subject = promise
+        if self.indicator_id and self.kind != LogKind.PROMISE_NEW:
+            subject = self.indicator.name
+            if self.reading_id:
+                subject += f" · {reading_value(self.reading)}"
+        return f"{self.get_kind_display()}: {subject}"
+
+    @property
+    def subject(self):
+        """What the entry is about, for its link: the indicator for figures, else the promise."""
+        return self.indicator if self.indicator_id and self.kind != self.Kind.PROMISE_NEW else self.promise
+
+    @property
+    def anchor(self) -> str:
+        return f"perubahan-{self.pk}"

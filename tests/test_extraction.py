@@ -1,0 +1,589 @@
+"""Figures and dates read from pasted Indonesian news text (promises/extraction.py), on five real articles and
+made-up sentences for each rule."""
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from promises.extraction import QUALIFIERS, Figure, find_dates, find_figures, rank
+from promises.models import Reading
+
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+
+# Every figure in each seed article, in order: (text as written, value, unit, qualifier).
+SEED_FIGURES = {
+    "000_dfdb011861a9a9ce.txt": [
+        ("117%", "117", "persen", ""),
+        ("87%", "87", "persen", ""),
+        ("3 miliar rupiah", "3000000000", "rupiah", ""),
+        ("800 unit", "800", "unit", ""),
+        ("1.347 unit", "1347", "unit", ""),
+        ("1 kontainer", "1", "kontainer", ""),
+        ("51 kontainer", "51", "kontainer", ""),
+        ("85%", "85", "persen", ""),
+        ("15%", "15", "persen", ""),
+    ],
+    "001_56d315555a7c945e.txt": [
+        ("100 Hari", "100", "hari", ""),  # the headline
+        ("100 hari", "100", "hari", ""),
+        ("enam bulan", "6", "bulan", ""),
+        ("100 hari", "100", "hari", ""),
+        ("100 hari", "100", "hari", ""),
+        ("85%", "85", "persen", ""),
+        ("15%", "15", "persen", ""),
+        ("1.347 RT", "1347", "rt", ""),
+        ("900 unit", "900", "unit", ""),
+        ("Rp500 ribu", "500000", "rupiah", ""),
+        ("Sekitar 600 pelaku", "600", "pelaku", "sekitar"),
+        ("mencapai hingga Rp1,2 miliar", "1200000000", "rupiah", "hingga"),
+        ("2 bulan", "2", "bulan", ""),
+        ("Rp3 miliar", "3000000000", "rupiah", ""),
+        ("20 kilogram", "20", "kilogram", ""),
+        ("lebih dari 23.000 keluarga", "23000", "keluarga", "lebih_dari"),
+        ("1.747 tenaga", "1747", "tenaga", ""),
+        ("100%", "100", "persen", ""),
+    ],
+    "002_e71cea43584cce0d.txt": [
+        ("20 Kelurahan", "20", "kelurahan", ""),  # the headline
+        ("20", "20", "kelurahan", ""),  # "20 dari 51 Kelurahan"
+        ("51 Kelurahan", "51", "kelurahan", ""),
+    ],
+    "003_f727d920a6324f18.txt": [
+        ("30 Persen", "30", "persen", ""),  # the headline, twice
+        ("100 Hari", "100", "hari", ""),
+        ("30 Persen", "30", "persen", ""),
+        ("100 Hari", "100", "hari", ""),
+        ("22", "22", "janji", ""),  # "22 dari 72 janji"
+        ("72 janji", "72", "janji", ""),
+        ("100 hari", "100", "hari", ""),
+        ("100 Hari", "100", "hari", ""),
+        ("30 persen", "30", "persen", ""),
+        ("1.300 kontainer", "1300", "kontainer", ""),
+        ("satu pusat", "1", "pusat", ""),
+        ("lebih dari Rp200 juta", "200000000", "rupiah", "lebih_dari"),
+        ("Rp3 miliar", "3000000000", "rupiah", ""),
+    ],
+    "004_c769f8d908bd922b.txt": [
+        ("3,5", "3.5", "", ""),  # the inclusion index score
+        ("peringkat 10", "10", "peringkat", ""),
+        ("Empat penghargaan", "4", "penghargaan", ""),
+        ("Top 10", "10", "peringkat", ""),
+        ("Top 20", "20", "peringkat", ""),
+        ("8 Aksi", "8", "aksi", ""),
+        ("10 Juta Bendera", "10000000", "bendera", ""),
+    ],
+}
+
+# Numbers in each seed that are not figures: dates, years, times, ids, counters, names, list positions.
+SEED_NOT_FIGURES = {
+    "000_dfdb011861a9a9ce.txt": ["P3HI", "Sikumana 3", "(11/7)", "2019-2024", "tahun 2025", "Mei 2025"],
+    "001_56d315555a7c945e.txt": ["(14/8)", "\n0\n", "0Komentar", "081236630013", "RT 13/RW 005", "467601014931533"],
+    "002_e71cea43584cce0d.txt": ["-295 Dilihat", "17 Maret 2023", "1 April", "jam 9"],
+    "003_f727d920a6324f18.txt": ["325x300", "\n192\n", "(14/8/2025)", "14 Agustus 2025"],
+    "004_c769f8d908bd922b.txt": [
+        "waktu baca 2 menit",
+        "15 Apr 2025 13:09 256",
+        "2024/2025",
+        "15/04",
+        "Anggaran 2023",
+        "tahun 2023",
+        "2023/2024",
+        "ke-5",
+        "Institute 2024",
+        "TP2DD",
+    ],
+}
+
+SEED_DATES = {
+    "000_dfdb011861a9a9ce.txt": [("Jumat (11/7)", date(2025, 7, 11), "day"), ("2025", date(2025, 1, 1), "year")]
+    + [("Mei 2025", date(2025, 5, 1), "month")],
+    "001_56d315555a7c945e.txt": [("bulan Agustus", date(2025, 8, 1), "month")],  # "Kamis (14/8)": no year to take
+    "002_e71cea43584cce0d.txt": [("17 Maret 2023", date(2023, 3, 17), "day"), ("1 April", date(2023, 4, 1), "day")],
+    "003_f727d920a6324f18.txt": [
+        ("Kamis (14/8/2025)", date(2025, 8, 14), "day"),
+        ("14 Agustus 2025", date(2025, 8, 14), "day"),
+    ],
+    "004_c769f8d908bd922b.txt": [
+        ("Selasa, 15 Apr 2025", date(2025, 4, 15), "day"),
+        ("Selasa 15/04", date(2025, 4, 15), "day"),
+        ("2023", date(2023, 1, 1), "year"),
+        ("2023", date(2023, 1, 1), "year"),
+    ],
+}
+
+
+def seed(name: str) -> str:
+    """The raw text of a seed article, as pasted."""
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def rows(text: str, published: date | None = None) -> list[tuple[str, str, str, str]]:
+    """What find_figures reads, as (text, value, unit, qualifier)."""
+    return [(f.text, str(f.value), f.unit, f.qualifier) for f in find_figures(text, published)]
+
+
+def one(text: str, published: date | None = None) -> Figure:
+    """The only figure in the text."""
+    figures = find_figures(text, published)
+    assert len(figures) == 1, figures
+    return figures[0]
+
+
+def nothing(text: str) -> None:
+    """The text holds no figure."""
+    assert find_figures(text) == [], find_figures(text)
+
+
+# --- The five seed articles ---------------------------------------------------------------------------------------
+
+
+def test_the_five_seed_articles_are_in_the_fixtures():
+    assert sorted(path.name for path in SEEDS.glob("*.txt")) == sorted(SEED_FIGURES)
+
+
+@pytest.mark.parametrize("name", sorted(SEED_FIGURES))
+def test_every_figure_in_a_seed_article_is_found_with_its_value_unit_and_qualifier(name):
+    assert rows(seed(name)) == SEED_FIGURES[name]
+
+
+@pytest.mark.parametrize("name", sorted(SEED_FIGURES))
+def test_no_date_year_time_id_or_counter_in_a_seed_article_is_reported_as_a_figure(name):
+    text = seed(name)
+    figures = find_figures(text, published=date(2025, 8, 15))
+    for snippet in SEED_NOT_FIGURES[name]:
+        at = text.index(snippet)
+        assert not [f for f in figures if f.start < at + len(snippet) and f.end > at], snippet
+    dates = find_dates(text, published=date(2025, 8, 15))
+    assert not [f for f in figures for _, _, start, end in dates if f.start < end and f.end > start]
+    assert not [f for f in figures if 1900 <= f.value <= 2099 and f.value == int(f.value)]
+
+
+@pytest.mark.parametrize("name", sorted(SEED_FIGURES))
+def test_each_figure_text_is_the_slice_of_the_article_at_its_offsets(name):
+    text = seed(name)
+    figures = find_figures(text)
+    for figure in figures:
+        assert text[figure.start : figure.end] == figure.text
+        assert figure.text in figure.sentence or " ".join(figure.text.split()) in figure.sentence
+    assert [f.start for f in figures] == sorted(f.start for f in figures)
+    assert all(a.end <= b.start for a, b in zip(figures, figures[1:], strict=False))
+
+
+@pytest.mark.parametrize("name", sorted(SEED_DATES))
+def test_the_dates_in_a_seed_article_are_found_with_their_precision(name):
+    text = seed(name)
+    found = [(text[start:end], when, precision) for when, precision, start, end in find_dates(text)]
+    assert found == SEED_DATES[name]
+
+
+def test_a_seed_figure_is_dated_by_the_date_in_its_sentence():
+    text = seed("003_f727d920a6324f18.txt")
+    event = next(f for f in find_figures(text) if "Spektakuler" in f.sentence)
+    assert (event.text, event.as_of, event.precision) == ("100 Hari", date(2025, 8, 14), "day")
+    assert event.sentence.startswith("Hal ini disampaikan dalam kegiatan 100 Hari Kerja Spektakuler")
+    assert event.sentence.endswith("Kamis (14/8/2025).")
+
+
+def test_a_seed_figure_without_a_date_in_its_sentence_takes_the_nearest_one_before_in_the_paragraph():
+    figures = {f.text: f for f in find_figures(seed("000_dfdb011861a9a9ce.txt"))}
+    assert (figures["800 unit"].as_of, figures["800 unit"].precision) == (date(2025, 1, 1), "year")
+    assert figures["51 kontainer"].as_of == date(2025, 1, 1)  # the next sentence, same paragraph
+    assert figures["51 kontainer"].sentence.startswith("Selain itu, akan disediakan 51 kontainer besi")
+    assert (figures["117%"].as_of, figures["117%"].precision) == (None, "")
+
+
+def test_a_dateline_without_a_year_takes_it_from_the_publication_date():
+    text = seed("001_56d315555a7c945e.txt")
+    first = find_figures(text, published=date(2025, 8, 15))[1]
+    assert (first.text, first.as_of, first.precision) == ("100 hari", date(2025, 8, 14), "day")
+    assert find_figures(text)[1].as_of is None  # without it the article names no year
+
+
+# --- Numbers as Indonesian writes them ----------------------------------------------------------------------------
+
+
+def test_a_thousands_dot_is_not_a_decimal():
+    assert one("Total kebutuhan 1.347 unit.").value == 1347
+    assert one("lebih dari 23.000 keluarga").value == 23000
+    assert one("sebanyak 5.000.000 jiwa").value == 5000000
+
+
+def test_a_comma_is_the_decimal_mark():
+    figure = one("Angka stunting turun ke 16,3 persen.")
+    assert (figure.value, figure.unit) == (Decimal("16.3"), "persen")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("dana Rp3 miliar", 3_000_000_000),
+        ("dana Rp1,2 miliar", 1_200_000_000),
+        ("dana Rp 200 juta", 200_000_000),
+        ("harga Rp200.000 per paket", 200_000),
+        ("insentif Rp500 ribu", 500_000),
+        ("dana Rp3 M untuk jalan", 3_000_000_000),
+        ("Rp1,5 triliun", 1_500_000_000_000),
+        ("senilai 3 miliar rupiah", 3_000_000_000),
+    ],
+)
+def test_rupiah_amounts_are_read_with_their_scale_word(text, value):
+    figure = one(text)
+    assert (figure.value, figure.unit) == (value, "rupiah")
+
+
+def test_a_scale_word_multiplies_a_count_and_the_noun_after_it_is_the_unit():
+    figure = one("sebanyak 2,5 juta penduduk")
+    assert (figure.value, figure.unit, figure.text) == (2_500_000, "penduduk", "2,5 juta penduduk")
+
+
+def test_a_percent_sign_and_the_word_persen_give_the_same_unit():
+    assert [f.unit for f in find_figures("naik 85% dan 30 Persen")] == ["persen", "persen"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("telah dibentuk satu pusat ekonomi", 1, "pusat"),
+        ("selama enam bulan pertama", 6, "bulan"),
+        ("ada sepuluh titik banjir", 10, "titik"),
+        ("seratus orang hadir", 100, "orang"),
+        ("Empat penghargaan diterima", 4, "penghargaan"),
+    ],
+)
+def test_a_number_word_before_a_noun_is_a_figure(text, value, unit):
+    figure = one(text)
+    assert (figure.value, figure.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["salah satu program", "pedagang kaki lima, serta", "program satu-satunya", "dua, tiga, empat", "Tiga Serangkai"],
+)
+def test_a_number_word_without_a_noun_after_it_is_not_a_figure(text):
+    nothing(text)
+
+
+def test_a_glued_measurement_unit_is_read():
+    figure = one("jalan sepanjang 5km")
+    assert (figure.value, figure.unit) == (5, "km")
+
+
+def test_a_number_without_a_noun_has_no_unit():
+    assert (one("dengan skor 3,5.").unit, one("dengan skor 3,5.").value) == ("", Decimal("3.5"))
+
+
+# --- Qualifiers ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("lebih dari 50 orang", "lebih_dari"),
+        ("Lebih Dari 50 orang", "lebih_dari"),
+        ("di atas 50 orang", "lebih_dari"),
+        ("lebih kurang 50 orang", "sekitar"),
+        ("kurang lebih 50 orang", "sekitar"),
+        ("sekitar 50 orang", "sekitar"),
+        ("±50 orang", "sekitar"),
+        ("± 50 orang", "sekitar"),
+        ("+-50 orang", "sekitar"),
+        ("hampir 50 orang", "kurang_dari"),
+        ("kurang dari 50 orang", "kurang_dari"),
+        ("hingga 50 orang", "hingga"),
+        ("sampai 50 orang", "hingga"),
+        ("mencapai hingga 50 orang", "hingga"),
+        ("setidaknya 50 orang", "setidaknya"),
+        ("sedikitnya 50 orang", "setidaknya"),
+        ("minimal 50 orang", "setidaknya"),
+        ("tercatat 50 orang", ""),
+    ],
+)
+def test_the_words_right_before_a_figure_give_its_qualifier_and_belong_to_its_text(text, qualifier):
+    figure = one(text)
+    assert (figure.value, figure.unit, figure.qualifier) == (50, "orang", qualifier)
+    assert figure.text == (text if qualifier else "50 orang")
+
+
+def test_every_qualifier_is_a_stored_value_of_the_reading_model():
+    assert set(QUALIFIERS.values()) <= set(Reading.Qualifier.values)
+
+
+def test_a_qualifier_word_that_is_not_right_before_the_figure_does_not_count():
+    assert one("hingga saat ini ada 20 kelurahan").qualifier == ""
+    assert one("sebesar 87% hingga saat ini").qualifier == ""
+
+
+def test_a_qualifier_stands_before_a_rupiah_sign():
+    figure = one("perputaran uang mencapai lebih dari Rp200 juta setiap akhir pekan")
+    assert (figure.text, figure.value, figure.qualifier) == ("lebih dari Rp200 juta", 200_000_000, "lebih_dari")
+
+
+# --- Ranges and "22 dari 72" --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("sebanyak 100-200 unit rumah", 100, 200, "unit"),
+        ("sebanyak 100 - 200 unit rumah", 100, 200, "unit"),
+        ("antara 5 hingga 7 persen", 5, 7, "persen"),
+        ("antara 5 dan 7 persen", 5, 7, "persen"),
+        ("naik 5-7%", 5, 7, "persen"),
+        ("Rp100 juta hingga Rp200 juta", 100_000_000, 200_000_000, "rupiah"),
+        ("Rp2-3 miliar", 2_000_000_000, 3_000_000_000, "rupiah"),
+        ("10 sampai 12 titik", 10, 12, "titik"),
+    ],
+)
+def test_a_range_is_one_figure_with_a_maximum(text, low, high, unit):
+    figure = one(text)
+    assert (figure.value, figure.value_max, figure.unit, figure.qualifier) == (low, high, unit, "")
+
+
+def test_antara_is_part_of_a_range_text_but_not_a_qualifier():
+    assert one("antara 5 hingga 7 persen").text == "antara 5 hingga 7 persen"
+
+
+def test_a_single_figure_has_no_maximum():
+    assert one("sebanyak 51 kontainer").value_max is None
+
+
+def test_n_of_m_gives_two_figures_that_count_the_same_thing():
+    assert rows("menepati 22 dari 72 janji kampanye") == [("22", "22", "janji", ""), ("72 janji", "72", "janji", "")]
+
+
+def test_n_percent_of_something_is_one_figure():
+    assert rows("setara dengan 30 persen dari total janji") == [("30 persen", "30", "persen", "")]
+
+
+# --- What is not a figure -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pada Kamis (14/8/2025) pagi",
+        "Kamis (14/8) lalu",
+        "digelar 14 Agustus 2025",
+        "Selasa 15/04 kemarin",
+        "hingga November 2025",
+        "sepanjang tahun 2023",
+        "pada 2024",
+        "periode 2019-2024 sebelum",
+        "versi Setara Institute 2024.",
+        "Sidang II Tahun 2024/2025",
+        "tahun anggaran 2023/2024",
+    ],
+)
+def test_dates_and_years_are_not_figures(text):
+    nothing(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "acara dimulai pukul 10.00 WITA di aula",
+        "dimulai 10.00 WITA",
+        "rapat pukul 09.30-12.00 WIB",
+        "setiap hari jam 9 akan ada zoom",
+        "Selasa, 15 Apr 2025 13:09 256 Times NTT",
+    ],
+)
+def test_times_and_datelines_are_not_figures(text):
+    nothing(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hubungi 081236630013 atau 0812-3663-0013.",
+        "Tlp/Hp: +62 812 3663 0013",
+        "No. Rek. 467601014931533 a.n. Hendrik",
+        "Perda Nomor 5 Tahun 2023",
+        "Jl. Oekam, RT 13/RW 005 Kelurahan Sikumana",
+        "lihat https://example.com/berita/2025/08/14/123456",
+        "Oknum Guru SDI Sikumana 3",
+    ],
+)
+def test_phone_numbers_ids_and_addresses_are_not_figures(text):
+    nothing(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baca Juga: 5 Warga Tewas Tertimbun Longsor di 3 Desa",
+        "  baca juga  Pemkot Salurkan 20 Ton Beras",
+        "oleh -295 Dilihat",
+        "1.204 kali dibaca",
+        "waktu baca 2 menit",
+        "0Komentar",
+        "192",
+    ],
+)
+def test_related_article_lines_and_page_counters_are_not_figures(text):
+    nothing(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["DPC P3HI Kota Kupang", "Kota terbaik dalam TP2DD", "Example 325x300", "Opini WTP ke-5", "COVID-19", "#2"]
+)
+def test_numbers_glued_into_words_and_ordinals_are_not_figures(text):
+    nothing(text)
+
+
+def test_a_list_marker_is_not_a_figure_but_the_figure_after_it_is():
+    assert rows("1. Membangun 50 rumah\n2) Menanam 300 pohon") == [
+        ("50 rumah", "50", "rumah", ""),
+        ("300 pohon", "300", "pohon", ""),
+    ]
+
+
+def test_a_year_with_a_noun_after_it_is_a_count():
+    assert rows("Sebanyak 2000 orang hadir") == [("2000 orang", "2000", "orang", "")]
+
+
+def test_a_duration_in_hours_and_minutes_is_two_figures():
+    assert rows("selama 3 jam 30 menit") == [("3 jam", "3", "jam", ""), ("30 menit", "30", "menit", "")]
+
+
+def test_a_rank_is_a_figure_counted_in_peringkat():
+    assert rows("Top 10 Kompetisi Inovasi, peringkat ke-3 nasional") == [
+        ("Top 10", "10", "peringkat", ""),
+        ("peringkat ke-3", "3", "peringkat", ""),
+    ]
+
+
+def test_a_figure_ends_at_a_line_break():
+    assert rows("jumlahnya 12\nWarga menolak") == [("12", "12", "", "")]
+
+
+# --- Dates --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("Kamis (14/8/2025)", date(2025, 8, 14), "day"),
+        ("(14/8/2025)", date(2025, 8, 14), "day"),
+        ("(14/8/25)", date(2025, 8, 14), "day"),
+        ("14 Agustus 2025", date(2025, 8, 14), "day"),
+        ("15 Apr 2025", date(2025, 4, 15), "day"),
+        ("1 Agt 2025", date(2025, 8, 1), "day"),
+        ("2 Ags 2025", date(2025, 8, 2), "day"),
+        ("3 Agu 2025", date(2025, 8, 3), "day"),
+        ("4 Des 2024", date(2024, 12, 4), "day"),
+        ("5 Okt. 2024", date(2024, 10, 5), "day"),
+        ("6 Mei 2024", date(2024, 5, 6), "day"),
+        ("hingga November 2025", date(2025, 11, 1), "month"),
+        ("pada Jan 2025", date(2025, 1, 1), "month"),
+        ("pada 2024", date(2024, 1, 1), "year"),
+        ("tahun 2024", date(2024, 1, 1), "year"),
+    ],
+)
+def test_a_date_with_its_year_is_read_with_its_precision(text, expected, precision):
+    assert [(when, found) for when, found, _, _ in find_dates(text)] == [(expected, precision)]
+
+
+def test_a_date_without_a_year_takes_the_publication_year():
+    assert find_dates("Kamis (14/8)", published=date(2025, 8, 15))[0][:2] == (date(2025, 8, 14), "day")
+    assert find_dates("Selasa 15/04", published=date(2025, 8, 15))[0][0] == date(2025, 4, 15)
+
+
+def test_a_date_without_a_year_is_never_after_the_publication_date():
+    assert find_dates("Kamis (14/8)", published=date(2025, 8, 1))[0][0] == date(2024, 8, 14)
+
+
+def test_a_date_said_to_come_takes_the_next_year_with_it_ahead():
+    assert find_dates("1 April nanti", published=date(2025, 8, 15))[0][0] == date(2026, 4, 1)
+
+
+def test_without_a_publication_date_a_date_takes_the_year_named_elsewhere_in_the_text():
+    text = "Kamis (14/8) ada rapat. Acara serupa digelar 2 Mei 2024."
+    assert [when for when, _, _, _ in find_dates(text)] == [date(2024, 8, 14), date(2024, 5, 2)]
+
+
+def test_without_any_year_a_date_without_one_is_skipped_but_is_still_no_figure():
+    assert find_dates("Kamis (14/8) pagi") == []
+    nothing("Kamis (14/8) pagi")
+
+
+def test_an_impossible_date_is_skipped():
+    assert find_dates("(31/2/2025)") == []
+
+
+def test_date_offsets_point_at_the_date_in_the_text():
+    text = "Rapat digelar Jumat, 17 Maret 2023 di aula."
+    [(when, precision, start, end)] = find_dates(text)
+    assert text[start:end] == "Jumat, 17 Maret 2023"
+
+
+def test_a_figure_is_dated_by_the_nearest_date_in_its_sentence():
+    figure = one("Hingga 14 Agustus 2025 tercatat 1.300 kontainer, naik dari tahun 2024.")
+    assert (figure.as_of, figure.precision) == (date(2025, 8, 14), "day")
+
+
+def test_a_date_in_another_paragraph_does_not_date_a_figure():
+    assert one("Pada 14 Agustus 2025 rapat digelar.\nSebanyak 51 kontainer dibagikan.").as_of is None
+
+
+def test_a_date_after_the_figure_in_another_sentence_does_not_date_it():
+    assert one("Sebanyak 51 kontainer dibagikan. Rapat digelar 14 Agustus 2025.").as_of is None
+
+
+def test_a_figure_dated_by_a_month_has_month_precision():
+    figure = one("hingga November 2025 sebanyak 900 unit tersedia")
+    assert (figure.as_of, figure.precision) == (date(2025, 11, 1), "month")
+
+
+# --- Sentences ----------------------------------------------------------------------------------------------------
+
+
+def test_the_sentence_of_a_figure_is_whole_with_whitespace_collapsed():
+    text = "Wali Kota dr. Christian  menyiapkan\tRp3 miliar di RSUD S.K Lerik. Dana itu untuk warga."
+    assert one(text).sentence == "Wali Kota dr. Christian menyiapkan Rp3 miliar di RSUD S.K Lerik."
+
+
+def test_each_figure_gets_its_own_sentence():
+    figures = find_figures("Sebanyak 5 orang hadir. Sebanyak 6 orang absen!")
+    assert [f.sentence for f in figures] == ["Sebanyak 5 orang hadir.", "Sebanyak 6 orang absen!"]
+
+
+# --- Ranking ------------------------------------------------------------------------------------------------------
+
+CANDIDATES = [
+    ("beasiswa", "Beasiswa bagi mahasiswa kurang mampu"),
+    ("kontainer", "Kontainer sampah di setiap RT"),
+    ("tpst", "Sampah diolah di TPST setiap kecamatan"),
+    ("umkm", "Pusat ekonomi UMKM"),
+]
+
+
+def test_candidates_are_ranked_by_the_content_words_they_share_with_the_text():
+    text = "Pemkot menyediakan kontainer sampah di setiap RT dan TPST."
+    assert rank(text, CANDIDATES) == ["kontainer", "tpst"]
+
+
+def test_candidates_sharing_nothing_but_stopwords_are_left_out():
+    assert rank("yang dan di bagi untuk", CANDIDATES) == []
+
+
+def test_equal_scores_keep_the_order_given():
+    assert rank("sampah", CANDIDATES) == ["kontainer", "tpst"]
+    assert rank("sampah", list(reversed(CANDIDATES))) == ["tpst", "kontainer"]
+
+
+def test_ranking_folds_case_and_accents_and_strips_nya():
+    candidates = [(1, "Ekonomi kreatif"), (2, "Target sampah")]
+    assert rank("EKONOMI KRÉATIF", candidates) == [1]
+    assert rank("targetnya tercapai", candidates) == [2]
+
+
+def test_ranking_returns_at_most_the_limit_and_reads_any_iterable():
+    candidates = ((n, f"janji nomor {n}") for n in range(10))
+    assert rank("janji kampanye", candidates, limit=3) == [0, 1, 2]
+
+
+def test_numbers_alone_do_not_make_a_candidate_match():
+    assert rank("sebanyak 1.347 unit", [("a", "1.347"), ("b", "unit kontainer")]) == ["b"]
