@@ -7,6 +7,7 @@ list markers, ordinals, years and numbers glued into words. `rank` orders candid
 by the content words they share with the text.
 """
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -213,21 +214,22 @@ _QUALIFIER = re.compile(
 )
 _RANK = re.compile(rf"(?<![\w])(?:{_alternation(RANK_WORDS)})\s+(?:ke-?\s?)?$", re.I)
 _ID_BEFORE = re.compile(rf"(?<![\w])(?P<word>{_alternation(ID_WORDS)})\s*$", re.I)
+_PASSIVE = re.compile(r"di\w+kan|diper\w+")  # "dibagikan", "diperiksa": a verb, not what is counted
 _WORD_BEFORE = re.compile(r"(?P<word>[^\W\d_][\w-]*)\W*$")
 
 _MASKS = [
     re.compile(r"^[ \t]*baca juga\b.*$", re.I | re.M),  # related-article lines
     re.compile(r"^[ \t]*[\d.,]+[ \t]*$", re.M),  # a number alone on a line: comment or view counters
-    re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.I),
+    re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|www\.\S+", re.I),  # e-mail, links
     re.compile(r"\b\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?\s*(?:WIB|WITA|WIT)\b"),
     re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),
-    re.compile(r"(?:\+62|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,5}\b"),  # phone numbers
-    re.compile(r"-?\d[\d.]*\s*(?:kali\s+)?(?:dilihat|dibaca|views?|komentar)\b", re.I),  # view counters
-    re.compile(r"waktu baca\s+\d+\s*menit|\d+\s*menit\s+baca", re.I),
+    re.compile(r"(?:\+62[\s-]?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,5}\b|\(0\d{2,3}\)\s?\d{5,8}\b"),  # phones
+    re.compile(r"(?<![\d.])-?\d[\d.]*\s*(?:kali\s+)?(?:dilihat|dibaca|views?|komentar)\b", re.I),  # view counters
+    re.compile(r"waktu baca\s+\d+\s*menit|(?<!\d)\d+\s*menit\s+baca", re.I),
     re.compile(r"^[ \t]*\(?\d{1,2}[.)][ \t]", re.M),  # list markers "1." "2)"
 ]
 _CLOCK = re.compile(r"\b\d{1,2}[.:]\d{2}\b")
-_SENTENCE_END = re.compile(r"[.!?]+[\"”’)]*(?=\s)")
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"”’)]*(?=\s)")
 
 
 # --- Dates --------------------------------------------------------------------------------------------------------
@@ -318,22 +320,22 @@ def find_dates(text: str, published: date | None = None) -> list[tuple[date, str
 # --- Sentences ----------------------------------------------------------------------------------------------------
 
 
-def _sentences(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, paragraph number) of each sentence; a line is a paragraph."""
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a sentence never runs past the end of its line (its paragraph)."""
     spans = []
     offset = 0
-    for number, line in enumerate(text.split("\n")):
+    for line in text.split("\n"):
         start = 0
         for match in _SENTENCE_END.finditer(line):
-            before = _WORD_BEFORE.search(line, 0, match.start() + 1)
+            before = _WORD_BEFORE.search(line, max(0, match.start() - 40), match.start() + 1)
             word = before.group("word").lower() if before else ""
             rest = line[match.end() :].lstrip()
             if word in ABBREVIATIONS or len(word) == 1 or (rest and rest[0].islower()):
                 continue
-            spans.append((offset + start, offset + match.end(), number))
+            spans.append((offset + start, offset + match.end()))
             start = match.end()
         if line[start:].strip():
-            spans.append((offset + start, offset + len(line), number))
+            spans.append((offset + start, offset + len(line)))
         offset += len(line) + 1
     return spans
 
@@ -422,15 +424,20 @@ def _unit_after(text: str, end: int, mask: bytearray, lowercase: bool = False) -
     if not match or any(mask[match.start("unit") : match.end()]):
         return "", end
     word = match.group("unit")
-    if word.lower() in NOT_UNITS or (lowercase and not word.islower()):
+    if word.lower() in NOT_UNITS or (lowercase and not word.islower()) or _PASSIVE.fullmatch(word.lower()):
         return "", end
     return word.lower(), match.end()
 
 
+def _window(text: str, start: int, width: int) -> int:
+    """Where to look back from `start`: `width` characters, not past the start of the line."""
+    low = max(0, start - width)
+    return max(text.rfind("\n", low, start) + 1, low)
+
+
 def _qualifier(text: str, start: int) -> tuple[str, str, int]:
     """(qualifier, the phrase, where it starts) for the words right before a figure."""
-    line_start = text.rfind("\n", 0, start) + 1
-    match = _QUALIFIER.search(text, max(line_start, start - 30), start)
+    match = _QUALIFIER.search(text, _window(text, start, 30), start)
     if not match:
         return "", "", start
     phrase = (match.group("word") or match.group("sign")).lower()
@@ -483,8 +490,8 @@ def _word_figure(text: str, match: re.Match, mask: bytearray) -> tuple[Decimal, 
 
 def _is_identifier(text: str, start: int) -> bool:
     """The word before says the number is an id or a time: "Nomor 5", "RT 13", "pukul 10", "jam 9"."""
-    line_start = text.rfind("\n", 0, start) + 1
-    match = _ID_BEFORE.search(text, max(line_start, start - 10), start)
+    line_start = _window(text, start, 20)
+    match = _ID_BEFORE.search(text, line_start, start)
     if not match:
         return False
     if match.group("word").lower() == "jam":  # "3 jam 30 menit" is a duration, "jam 9" a time
@@ -493,10 +500,19 @@ def _is_identifier(text: str, start: int) -> bool:
 
 
 def _after_name(text: str, start: int) -> bool:
-    """The word before is capitalised, as in a name with a number ("SDI Sikumana 3", "Sidang 2")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    match = re.search(r"(?<![\w])([^\W\d_][\w-]*)\s+$", text[max(line_start, start - 30) : start])
-    return bool(match) and match.group(1)[0].isupper()
+    """The word before is capitalised mid-sentence, as in a name with a number ("SDI Sikumana 3").
+
+    A capital that starts a sentence ("Sebanyak 20.") says nothing.
+    """
+    line = text[_window(text, start, 60) : start]
+    match = re.search(r"(?<![\w])([^\W\d_][\w-]*)\s+$", line)
+    if not match or not match.group(1)[0].isupper():
+        return False
+    before = line[: match.start()].rstrip()
+    return bool(before) and before[-1] not in ".!?:\"“”'‘’("
+
+
+_Raw = tuple[int, int, Decimal, Decimal | None, str, str]  # start, end, value, value_max, unit, qualifier
 
 
 def find_figures(text: str, published: date | None = None) -> list[Figure]:
@@ -518,11 +534,8 @@ def find_figures(text: str, published: date | None = None) -> list[Figure]:
         pos = token.end() if token else found.end()
         if not _is_identifier(text, found.start()):
             pos = max(pos, _figures_at(text, found.start(), mask, raw))
-    sentences = _sentences(text)
-    return [_figure(text, item, sentences, dates) for item in _without_overlaps(raw)]
-
-
-_Raw = tuple[int, int, Decimal, Decimal | None, str, str]  # start, end, value, value_max, unit, qualifier
+    placer = _Placer(text, dates)
+    return [placer.figure(item) for item in _without_overlaps(raw)]
 
 
 def _figures_at(text: str, at: int, mask: bytearray, raw: list[_Raw]) -> int:
@@ -540,6 +553,11 @@ def _figures_at(text: str, at: int, mask: bytearray, raw: list[_Raw]) -> int:
     if between:
         qualifier = ""
     link = (_AND if between else _RANGE).match(text, first.end)
+    if link and mask[link.end()]:  # a date follows
+        bare = not (first.rupiah or first.percent or first.factor > 1 or first.glued_unit)
+        if bare and link.group().strip() in "-–":
+            return link.end()  # "1-5 Agustus 2025": a span of dates
+        link = None
     second = _amount(text, link.end(), mask) if link else None
     if second is None and between:
         start = first.start
@@ -583,38 +601,52 @@ def _integral(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def _figure(
-    text: str,
-    item: tuple[int, int, Decimal, Decimal | None, str, str],
-    sentences: list[tuple[int, int, int]],
-    dates: list[tuple[date, str, int, int]],
-) -> Figure:
-    start, end, value, value_max, unit, qualifier = item
-    s_start, s_end, paragraph = next(
-        (span for span in sentences if span[0] <= start < span[1]), (start, end, text.count("\n", 0, start))
-    )
-    as_of, precision = None, ""
-    same = [d for d in dates if d[2] >= s_start and d[3] <= s_end]
-    if same:
-        when, precision, _, _ = min(same, key=lambda d: min(abs(d[2] - end), abs(start - d[3])))
-        as_of = when
-    else:
-        paragraph_start = text.rfind("\n", 0, start) + 1
-        before = [d for d in dates if paragraph_start <= d[2] and d[3] <= start]
-        if before:
-            as_of, precision = before[-1][0], before[-1][1]
-    return Figure(
-        value=_integral(value),
-        value_max=_integral(value_max) if value_max is not None else None,
-        unit=unit,
-        qualifier=qualifier,
-        text=text[start:end],
-        start=start,
-        end=end,
-        sentence=" ".join(text[s_start:s_end].split()),
-        as_of=as_of,
-        precision=precision,
-    )
+class _Placer:
+    """Puts a figure in its sentence and dates it, for one text."""
+
+    def __init__(self, text: str, dates: list[tuple[date, str, int, int]]):
+        self.text, self.dates = text, dates
+        self.sentences = _sentences(text)
+        self.starts = [d[2] for d in dates]
+        self.collapsed: dict[tuple[int, int], str] = {}  # many figures share a sentence
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.sentences, (start, len(self.text) + 1)) - 1
+        if index >= 0 and start < self.sentences[index][1]:
+            return self.sentences[index]
+        return start, end
+
+    def as_of(self, start: int, end: int, s_start: int, s_end: int) -> tuple[date | None, str]:
+        """The nearest date in the sentence, else the last one before it in the paragraph."""
+        low, high = bisect.bisect_left(self.starts, s_start), bisect.bisect_left(self.starts, s_end)
+        at = bisect.bisect_left(self.starts, start, low, high)
+        near = [d for d in self.dates[max(low, at - 1) : at + 1] if d[3] <= s_end and d[2] < s_end]
+        if near:  # the one just before the figure or the one just after, whichever is closer; before on a tie
+            when, precision, _, _ = min(near, key=lambda d: start - d[3] if d[3] <= start else d[2] - end)
+            return when, precision
+        paragraph = bisect.bisect_left(self.starts, self.text.rfind("\n", 0, start) + 1)
+        if paragraph < low:
+            return self.dates[low - 1][0], self.dates[low - 1][1]
+        return None, ""
+
+    def figure(self, item: _Raw) -> Figure:
+        start, end, value, value_max, unit, qualifier = item
+        s_start, s_end = self.sentence(start, end)
+        if (s_start, s_end) not in self.collapsed:
+            self.collapsed[s_start, s_end] = " ".join(self.text[s_start:s_end].split())
+        as_of, precision = self.as_of(start, end, s_start, s_end)
+        return Figure(
+            value=_integral(value),
+            value_max=_integral(value_max) if value_max is not None else None,
+            unit=unit,
+            qualifier=qualifier,
+            text=self.text[start:end],
+            start=start,
+            end=end,
+            sentence=self.collapsed[s_start, s_end],
+            as_of=as_of,
+            precision=precision,
+        )
 
 
 # --- Ranking ------------------------------------------------------------------------------------------------------

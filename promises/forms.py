@@ -183,9 +183,18 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    recheck = forms.BooleanField(
+        label=_("Diperiksa ulang: statusnya tetap"),
+        required=False,
+        help_text=_(
+            "Centang bila Anda memeriksa janji ini lagi dan statusnya tidak berubah; tanggal “terakhir diperiksa” diperbarui."
+        ),
+    )
+
     field_order = [
         "status",
         "verification",
+        "recheck",
         "reason",
         "sources",
         "new_url",
@@ -203,6 +212,25 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
     def clean(self):
         cleaned = super().clean()
         if self.errors:
+            return cleaned
+        promise = self.versioned
+        same = cleaned["status"] == promise.status and (cleaned.get("verification") or "") == promise.verification
+        if cleaned.get("recheck") and not same:
+            self.add_error(
+                "recheck", _("Pemeriksaan ulang tidak mengubah status: pilih status yang sekarang, atau hapus centang.")
+            )
+            return cleaned
+        if same and not cleaned.get("recheck"):
+            self.add_error(
+                "status",
+                _(
+                    "Status dan verifikasinya sama dengan yang sekarang. Centang “Diperiksa ulang” bila Anda memeriksanya lagi."
+                ),
+            )
+            return cleaned
+        if cleaned.get("recheck"):
+            if not (cleaned.get("reason") or "").strip():
+                self.add_error("reason", _("Tulis apa yang diperiksa ulang."))
             return cleaned
         try:
             StatusChange.check_rules(
@@ -335,6 +363,24 @@ class ConflictMarkForm(VersionedForm):
         cleaned = super().clean()
         if cleaned.get("first") and cleaned.get("first") == cleaned.get("second"):
             self.add_error("second", _("Pilih dua angka yang berbeda."))
+        return cleaned
+
+
+class ProposalDecisionForm(VersionedForm):
+    """A second editor's decision on a proposed verdict."""
+
+    versioned_as = "promise"
+    decision = forms.ChoiceField(
+        label=_("Putusan"),
+        choices=[("setujui", _("Setujui: tampilkan putusan ini")), ("tolak", _("Tolak"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Catatan (wajib bila menolak)"), max_length=500, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "tolak" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Tulis alasan penolakan."))
         return cleaned
 
 

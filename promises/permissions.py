@@ -54,8 +54,23 @@ class Editing:
         return self._has("promises.change_promise")
 
     @cached_property
+    def approve(self) -> bool:
+        """May approve or reject another editor's proposed verdict."""
+        return self._has("promises.approve_statusproposal")
+
+    @cached_property
+    def create(self) -> bool:
+        """May record what an article needs: new promises and indicators (the editors' desk)."""
+        return self._has("promises.add_promise") or self._has("promises.add_indicator")
+
+    @cached_property
+    def correct(self) -> bool:
+        """May correct or withdraw a figure."""
+        return self._has("promises.change_reading")
+
+    @cached_property
     def any(self) -> bool:
-        return self.status or self.reading or self.conflicts or self.source or self.text
+        return self.status or self.reading or self.conflicts or self.source or self.text or self.create
 
 
 def editing(request: HttpRequest) -> dict:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("janji/<int:pk>-<slug:slug>/", promises.promise_detail, name="detail"),
     path("janji/<int:pk>/status/", promises.promise_status, name="promise_status"),
     path("janji/<int:pk>/teks/", promises.promise_text, name="promise_text"),
+    path("usulan/<int:pk>/", promises.proposal_decide, name="proposal_decide"),
     path("indikator/<slug:slug>/", indicators.indicator_detail, name="indicator"),
     path("indikator/<slug:slug>/angka/", indicators.indicator_reading, name="indicator_reading"),
     path("indikator/<slug:slug>/pertentangan/", indicators.indicator_conflict, name="indicator_conflict"),

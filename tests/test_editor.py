@@ -237,7 +237,7 @@ class StatusEditTests(EditorTestCase):
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
         data = status_data(self.promise)
-        with self.assertNumQueries(31 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(32 + CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor

@@ -97,10 +97,16 @@ SEED_NOT_FIGURES = {
 }
 
 SEED_DATES = {
-    "000_dfdb011861a9a9ce.txt": [("Jumat (11/7)", date(2025, 7, 11), "day"), ("2025", date(2025, 1, 1), "year")]
-    + [("Mei 2025", date(2025, 5, 1), "month")],
-    "001_56d315555a7c945e.txt": [("bulan Agustus", date(2025, 8, 1), "month")],  # "Kamis (14/8)": no year to take
-    "002_e71cea43584cce0d.txt": [("17 Maret 2023", date(2023, 3, 17), "day"), ("1 April", date(2023, 4, 1), "day")],
+    "000_dfdb011861a9a9ce.txt": [
+        ("Jumat (11/7)", date(2025, 7, 11), "day"),  # the year named elsewhere in the text
+        ("2025", date(2025, 1, 1), "year"),
+        ("Mei 2025", date(2025, 5, 1), "month"),
+    ],
+    "001_56d315555a7c945e.txt": [],  # "Kamis (14/8)", "bulan Agustus": no year named, none to take
+    "002_e71cea43584cce0d.txt": [
+        ("Jumat, 17 Maret 2023", date(2023, 3, 17), "day"),
+        ("1 April", date(2023, 4, 1), "day"),
+    ],
     "003_f727d920a6324f18.txt": [
         ("Kamis (14/8/2025)", date(2025, 8, 14), "day"),
         ("14 Agustus 2025", date(2025, 8, 14), "day"),
@@ -196,6 +202,8 @@ def test_a_seed_figure_without_a_date_in_its_sentence_takes_the_nearest_one_befo
 
 def test_a_dateline_without_a_year_takes_it_from_the_publication_date():
     text = seed("001_56d315555a7c945e.txt")
+    found = [(text[start:end], when, p) for when, p, start, end in find_dates(text, published=date(2025, 8, 15))]
+    assert found == [("Kamis (14/8)", date(2025, 8, 14), "day"), ("Agustus", date(2025, 8, 1), "month")]
     first = find_figures(text, published=date(2025, 8, 15))[1]
     assert (first.text, first.as_of, first.precision) == ("100 hari", date(2025, 8, 14), "day")
     assert find_figures(text)[1].as_of is None  # without it the article names no year
@@ -341,6 +349,11 @@ def test_a_range_is_one_figure_with_a_maximum(text, low, high, unit):
     assert (figure.value, figure.value_max, figure.unit, figure.qualifier) == (low, high, unit, "")
 
 
+def test_a_span_of_days_is_not_a_range_figure_but_a_figure_up_to_a_date_is_kept():
+    assert rows("digelar 1-5 Agustus 2025 untuk 30 orang") == [("30 orang", "30", "orang", "")]
+    assert rows("naik 20 persen hingga 14 Agustus 2025") == [("20 persen", "20", "persen", "")]
+
+
 def test_antara_is_part_of_a_range_text_but_not_a_qualifier():
     assert one("antara 5 hingga 7 persen").text == "antara 5 hingga 7 persen"
 
@@ -399,6 +412,7 @@ def test_times_and_datelines_are_not_figures(text):
     [
         "Hubungi 081236630013 atau 0812-3663-0013.",
         "Tlp/Hp: +62 812 3663 0013",
+        "Kantor (0380) 821234",
         "No. Rek. 467601014931533 a.n. Hendrik",
         "Perda Nomor 5 Tahun 2023",
         "Jl. Oekam, RT 13/RW 005 Kelurahan Sikumana",
@@ -453,6 +467,15 @@ def test_a_rank_is_a_figure_counted_in_peringkat():
         ("Top 10", "10", "peringkat", ""),
         ("peringkat ke-3", "3", "peringkat", ""),
     ]
+
+
+def test_a_bare_number_after_a_capitalised_word_is_part_of_a_name_unless_the_word_starts_the_sentence():
+    nothing("Oknum guru SDI Sikumana 3 diperiksa")
+    assert rows("Jumlahnya naik. Sebanyak 20.") == [("20", "20", "", "")]
+
+
+def test_a_passive_verb_after_a_number_is_not_its_unit():
+    assert rows("Sebanyak 20 dibagikan") == [("20", "20", "", "")]
 
 
 def test_a_figure_ends_at_a_line_break():

@@ -6,44 +6,27 @@ from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib.auth import get_user_model
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import get_messages
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
-from kupang.urls import urlpatterns as site_urlpatterns
 from promises import onboarding
 from promises.models import Reading
 
 from .helpers import group, make_admin_user, make_editor, make_user
-
-# kupang/urls.py does not route Django's password reset confirmation yet: these are the two lines to add there
-# (inside i18n_patterns); this module is the URLconf of its tests until then.
-urlpatterns = [
-    *i18n_patterns(
-        path(
-            "kata-sandi/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
-        ),
-        path("kata-sandi/selesai/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-        prefix_default_language=False,
-    ),
-    *site_urlpatterns,
-]
 
 NEW_PASSWORD = "Sasando-Kupang-2025!"
 LINK = re.compile(r"https?://\S+")
 
 
 @pytest.fixture(autouse=True)
-def _password_urls(settings, db):
-    settings.ROOT_URLCONF = __name__
+def _groups(db):
     group("Editor")
     group("Admin")
 
@@ -162,8 +145,9 @@ def test_tambah_editor_in_the_admin_makes_an_editor_and_shows_the_link(client):
     assert [g.name for g in siti.groups.all()] == ["Editor"]
     assert not siti.has_usable_password() and not siti.is_staff
     assert siti.get_full_name() == "Siti Aminah"
-    texts = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any(text.startswith("Tautan sekali pakai untuk kata sandi siti") for text in texts), texts
+    page = client.get(response["Location"])  # the new user's change page, with the link on it
+    assert page.status_code == 200
+    assert "Tautan sekali pakai untuk kata sandi siti (berlaku 3 hari): http://testserver/kata-sandi/" in page.text
 
     refused = client.post(url, {**data, "username": "SITI"})
     assert refused.status_code == 200
@@ -193,3 +177,18 @@ def test_renaming_again_changes_nothing_and_restores_a_name_django_reset(django_
     assert Permission.objects.get(codename="add_reading").name.startswith("Boleh menambah")
     with django_assert_num_queries(1):  # only the read: every name is right already
         rename_permissions(apps.get_app_config("promises"))
+
+
+def test_without_the_password_url_the_command_fails_clearly_and_makes_no_account(settings):
+    settings.ROOT_URLCONF = "promises.urls"  # any URLconf without password_reset_confirm
+    with pytest.raises(CommandError, match="password_reset_confirm") as refused:
+        add_editor("budi")
+    assert refused.value.returncode != 0
+    assert not get_user_model().objects.exists()
+
+
+def test_the_help_says_how_long_a_link_is_valid():
+    from promises.management.commands.add_editor import Command
+
+    text = Command().create_parser("manage.py", "add_editor").format_help()
+    assert "Tautan berlaku sekali dan selama PASSWORD_RESET_TIMEOUT (bawaan 3 hari)" in " ".join(text.split())

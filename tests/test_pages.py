@@ -86,8 +86,8 @@ class QuerySetQueryTests(PageDataTestCase):
         with self.assertNumQueries(7):
             # * the promise with sector, administration, programme and the source it was made in
             # * its source links with their sources
-            # * its status changes with their editors
-            # * the sources of those changes
+            # * its log entries with their status changes, figures and editors
+            # * the sources of those entries
             # * the claim items that name it
             # * those claims
             # * the claims' sources
@@ -95,7 +95,7 @@ class QuerySetQueryTests(PageDataTestCase):
             assert promise.sector.name and promise.administration.name
             assert (promise.programme, promise.made_source) == (None, None)
             assert [link.source.outlet for link in promise.source_links.all()]
-            assert [(change.editor, list(change.sources.all())) for change in promise.changes.all()]
+            assert [(entry.status_change.reason, entry.editor, list(entry.sources.all())) for entry in promise.log.all()]
             assert [item.claim.source.outlet for item in promise.claim_items.all()]
 
     def test_indicators_with_their_readings_cost_three_queries(self):
@@ -166,8 +166,8 @@ class ViewQueryTests(PageDataTestCase):
         with self.assertNumQueries(10):
             # * the promise with sector, administration, programme and the source it was made in
             # * its source links with their sources
-            # * its status changes with their editors
-            # * the sources of those changes
+            # * its log entries with their status changes, figures and editors
+            # * the sources of those entries
             # * the claim items that name it
             # * those claims
             # * the claims' sources

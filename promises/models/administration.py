@@ -52,6 +52,15 @@ class Administration(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def head_title(self) -> str:
+        """"Wali Kota" for a city (kota), "Bupati" for a regency."""
+        return _("Wali Kota") if self.region.lower().startswith("kota") else _("Bupati")
+
+    def before_term(self, day) -> bool:
+        """A date before this administration took office: a figure or status then belongs to the previous one."""
+        return bool(day and self.term_start and day < self.term_start)
+
 
 class Programme(models.Model):
     """One of the campaign's main programmes ("program utama")."""

@@ -64,7 +64,9 @@ class Measure(models.TextChoices):
 class IndicatorQuerySet(models.QuerySet):
     def with_readings(self):
         """Indicators with their readings and each one's source, and the editors' conflict marks (3 queries)."""
-        return self.select_related("promise", "sector", "target_source", "baseline_source").prefetch_related(
+        return self.select_related(
+            "promise__administration", "sector", "target_source", "baseline_source"
+        ).prefetch_related(
             models.Prefetch("readings", Reading.objects.select_related("source")), "conflict_marks"
         )
 

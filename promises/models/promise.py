@@ -161,14 +161,14 @@ class PromiseQuerySet(models.QuerySet):
             self.with_related()
             .prefetch_related(
                 models.Prefetch("source_links", PromiseSource.objects.select_related("source")),
-                models.Prefetch(
-                    "changes",
-                    StatusChange.objects.select_related("editor").prefetch_related("sources"),
-                ),
+                models.Prefetch("log", LogEntry.objects.for_log()),
                 "claim_items__claim__source",
             )
             .select_related("made_source", "programme")
         )
+
+
+from .log import LogEntry  # noqa: E402 (the log refers to promises by name only)
 
 
 class Promise(models.Model):

@@ -1,17 +1,19 @@
 """The promise list and the promise page, with the editors' writes on that page (status, texts)."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from .. import services
-from ..forms import PromiseFilterForm, PromiseTextForm, StatusChangeForm
+from ..forms import PromiseFilterForm, PromiseTextForm, ProposalDecisionForm, StatusChangeForm
 from ..middleware import cached_page
-from ..models import Administration, Indicator, Promise, StatusChange
+from ..models import Administration, Indicator, LogEntry, Promise, StatusChange, StatusProposal
 from ..permissions import Editing
 from .answers import answer
 
@@ -48,6 +50,10 @@ def _context(request: HttpRequest, promise: Promise) -> dict:
     context = {"promise": promise, "indicators": Indicator.objects.filter(promise=promise).with_readings()}
     if editing.status:
         context["status_form"] = StatusChangeForm(promise=promise)
+        context["proposals"] = [
+            (proposal, ProposalDecisionForm(promise=promise, prefix=f"usulan-{proposal.pk}"))
+            for proposal in StatusProposal.objects.filter(promise=promise).for_review()
+        ]
     if editing.text:
         context["text_form"] = PromiseTextForm(instance=promise)
     return context
@@ -67,8 +73,8 @@ def promise_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data | {"new_source": form.new_source_data()}
         try:
-            services.record_status_change(promise, form_data=data, editor=request.user)
-            page = {"saved": True}
+            result = services.record_status_change(promise, form_data=data, editor=request.user)
+            page = {"saved": SAVED[type(result)]}
         except services.Stale as stale:
             missed = max(1, stale.current.version - data["version"])  # the changes made since the form was loaded
             page["conflict"] = list(StatusChange.objects.filter(promise=promise).for_log()[:missed])
@@ -76,10 +82,54 @@ def promise_status(request: HttpRequest, pk: int) -> HttpResponse:
             page["status_form"] = form.rebound(stale.current, message)
     return answer(
         request,
-        saved=_("Status disimpan.") if "saved" in page else None,
+        saved=page.get("saved"),
         page=DETAIL,
         fragment="article",
         context=lambda: _fresh_context(request, pk, **page),
+        redirect_to=promise,
+    )
+
+
+# What a status form's save became (services.record_status_change)
+SAVED = {
+    StatusChange: gettext_lazy("Status disimpan."),
+    StatusProposal: gettext_lazy("Putusan diusulkan: tampil untuk publik setelah disetujui editor lain."),
+    LogEntry: gettext_lazy("Pemeriksaan ulang dicatat; statusnya tetap."),
+}
+
+
+@require_POST
+@login_required
+@permission_required("promises.approve_statusproposal", raise_exception=True)
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another editor approves or rejects a proposed verdict."""
+    proposal = get_object_or_404(StatusProposal.objects.select_related("promise", "proposed_by"), pk=pk)
+    promise = proposal.promise
+    form = ProposalDecisionForm(request.POST, promise=promise, prefix=f"usulan-{proposal.pk}")
+    page = {}
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "setujui"
+        try:
+            services.decide_proposal(
+                proposal,
+                approve=approve,
+                expected_version=form.cleaned_data["version"],
+                editor=request.user,
+                note=form.cleaned_data["note"],
+            )
+            page = {"saved": _("Putusan disetujui dan kini tampil.") if approve else _("Usulan ditolak.")}
+        except services.Stale:
+            page["proposal_error"] = _("Tidak disimpan: janji ini sudah diubah orang lain. Periksa lalu putuskan lagi.")
+        except ValidationError as error:
+            page["proposal_error"] = " ".join(error.messages)
+    else:
+        page["proposal_error"] = " ".join(message for messages in form.errors.values() for message in messages)
+    return answer(
+        request,
+        saved=page.get("saved"),
+        page=DETAIL,
+        fragment="article",
+        context=lambda: _fresh_context(request, promise.pk, **page),
         redirect_to=promise,
     )
 

@@ -17,19 +17,23 @@ class Command(BaseCommand):
         "one-time link to set one (valid once, for PASSWORD_RESET_TIMEOUT: 3 days by default)."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        self.help = str(self.help)  # argparse needs a str, not a lazy translation
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
-        parser.add_argument("username", help=gettext_lazy("Nama pengguna. / Username."))
-        parser.add_argument("--email", default="", help=gettext_lazy("Alamat e-mail. / E-mail address."))
-        parser.add_argument("--name", dest="full_name", default="", help=gettext_lazy("Nama lengkap. / Full name."))
+        parser.add_argument("username", help=_("Nama pengguna. / Username."))
+        parser.add_argument("--email", default="", help=_("Alamat e-mail. / E-mail address."))
+        parser.add_argument("--name", dest="full_name", default="", help=_("Nama lengkap. / Full name."))
         parser.add_argument(
             "--admin",
             action="store_true",
-            help=gettext_lazy("Juga grup Admin dan akses /admin/. / Also in group Admin, with /admin/ access."),
+            help=_("Juga grup Admin dan akses /admin/. / Also in group Admin, with /admin/ access."),
         )
         parser.add_argument(
             "--base-url",
             default=None,
-            help=gettext_lazy(
+            help=_(
                 "Alamat situs untuk tautan, mis. https://janji.example.org (bawaan: SITE_URL, "
                 "CSRF_TRUSTED_ORIGINS, ALLOWED_HOSTS, atau http://127.0.0.1:8000). / The site's address."
             ),
