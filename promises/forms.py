@@ -187,7 +187,8 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
         label=_("Diperiksa ulang: statusnya tetap"),
         required=False,
         help_text=_(
-            "Centang bila Anda memeriksa janji ini lagi dan statusnya tidak berubah; tanggal “terakhir diperiksa” diperbarui."
+            "Centang bila Anda memeriksa janji ini lagi dan statusnya tidak berubah; "
+            "tanggal “terakhir diperiksa” diperbarui."
         ),
     )
 
@@ -224,7 +225,8 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
             self.add_error(
                 "status",
                 _(
-                    "Status dan verifikasinya sama dengan yang sekarang. Centang “Diperiksa ulang” bila Anda memeriksanya lagi."
+                    "Status dan verifikasinya sama dengan yang sekarang. "
+                    "Centang “Diperiksa ulang” bila Anda memeriksanya lagi."
                 ),
             )
             return cleaned

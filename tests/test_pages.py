@@ -95,7 +95,8 @@ class QuerySetQueryTests(PageDataTestCase):
             assert promise.sector.name and promise.administration.name
             assert (promise.programme, promise.made_source) == (None, None)
             assert [link.source.outlet for link in promise.source_links.all()]
-            assert [(entry.status_change.reason, entry.editor, list(entry.sources.all())) for entry in promise.log.all()]
+            log = promise.log.all()
+            assert [(entry.status_change.reason, entry.editor, list(entry.sources.all())) for entry in log]
             assert [item.claim.source.outlet for item in promise.claim_items.all()]
 
     def test_indicators_with_their_readings_cost_three_queries(self):

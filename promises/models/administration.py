@@ -54,7 +54,7 @@ class Administration(models.Model):
 
     @property
     def head_title(self) -> str:
-        """"Wali Kota" for a city (kota), "Bupati" for a regency."""
+        """ "Wali Kota" for a city (kota), "Bupati" for a regency."""
         return _("Wali Kota") if self.region.lower().startswith("kota") else _("Bupati")
 
     def before_term(self, day) -> bool:

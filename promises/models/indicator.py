@@ -66,9 +66,7 @@ class IndicatorQuerySet(models.QuerySet):
         """Indicators with their readings and each one's source, and the editors' conflict marks (3 queries)."""
         return self.select_related(
             "promise__administration", "sector", "target_source", "baseline_source"
-        ).prefetch_related(
-            models.Prefetch("readings", Reading.objects.select_related("source")), "conflict_marks"
-        )
+        ).prefetch_related(models.Prefetch("readings", Reading.objects.select_related("source")), "conflict_marks")
 
 
 class Indicator(models.Model):
