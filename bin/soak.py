@@ -268,6 +268,7 @@ class Soak:
             "new_url": NEW_SOURCE_PREFIX + token,
             "new_outlet": "Media Uji Ketahanan",
             "new_headline": f"Artikel {token}",
+            "new_kind": "media",
             "new_published": "2025-09-01",
         }
 

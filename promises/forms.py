@@ -2,10 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.db.models.functions import Left, Length
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import reading_value
-from .models import Promise, Reading, Sector, Source, StatusChange, normalize_url
+from .models import Indicator, Promise, Reading, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
 from .models.text import invisible_character
@@ -130,17 +131,24 @@ class VersionedForm(VisibleTextForm, forms.Form):
 
 
 class NewSourceFields(VisibleTextForm, forms.Form):
-    """A source pasted on the spot: its URL (normalised; an existing URL reuses that source), outlet, headline, date."""
+    """A source pasted on the spot: its URL (normalised; an existing URL reuses that source), outlet, headline, kind
+    and date, or "date unknown" (most articles online show none)."""
 
     new_url = forms.CharField(label=_("URL sumber baru"), required=False, max_length=1000)
     new_outlet = forms.CharField(label=_("Media / penerbit"), required=False, max_length=200)
     new_headline = forms.CharField(label=_("Judul artikel"), required=False, max_length=500)
+    new_kind = forms.ChoiceField(
+        label=_("Jenis sumber"),
+        choices=[("", _("— pilih —")), *[(k, v) for k, v in Source.Kind.choices if k != Source.Kind.LAPANGAN]],
+        required=False,
+    )
     new_published = forms.DateField(
         label=_("Tanggal terbit"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[PUBLISHED_NOT_IN_FUTURE],
     )
+    new_date_unknown = forms.BooleanField(label=_("Tanggal terbit tidak diketahui"), required=False)
 
     def clean_new_url(self):
         url = self.cleaned_data["new_url"].strip()
@@ -150,21 +158,33 @@ class NewSourceFields(VisibleTextForm, forms.Form):
         cleaned = super().clean()
         url = cleaned.get("new_url")
         if url and not Source.objects.filter(url=url).exists():
-            for name in ("new_outlet", "new_headline", "new_published"):
+            for name in ("new_outlet", "new_headline", "new_kind"):
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, _("Wajib diisi untuk sumber baru."))
+            dated = cleaned.get("new_published") or cleaned.get("new_date_unknown")
+            if not dated and "new_published" not in self.errors:
+                self.add_error("new_published", _("Isi tanggal terbit, atau centang “tanggal tidak diketahui”."))
         return cleaned
 
     def new_source_data(self) -> dict | None:
         url = self.cleaned_data.get("new_url")
         if not url:
             return None
+        published = self.cleaned_data.get("new_published")
         return {
             "url": url,
             "outlet": self.cleaned_data.get("new_outlet", ""),
             "headline": self.cleaned_data.get("new_headline", ""),
-            "published": self.cleaned_data.get("new_published"),
+            "kind": self.cleaned_data.get("new_kind") or Source.Kind.MEDIA,
+            "published": published,
+            "published_note": "" if published else DATE_UNKNOWN,
         }
+
+
+# Stored on the source (data, so always in Indonesian whatever language the editor browses in).
+DATE_UNKNOWN = "tanggal terbit tidak diketahui"
+
+NEW_SOURCE_FIELDS = ["new_url", "new_outlet", "new_headline", "new_kind", "new_published", "new_date_unknown"]
 
 
 class StatusChangeForm(VersionedForm, NewSourceFields):
@@ -198,10 +218,7 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
         "recheck",
         "reason",
         "sources",
-        "new_url",
-        "new_outlet",
-        "new_headline",
-        "new_published",
+        *NEW_SOURCE_FIELDS,
     ]
 
     def __init__(self, *args, **kwargs):
@@ -263,8 +280,9 @@ READING_FIELDS = [
 ]
 
 
-class ReadingForm(VersionedForm, NewSourceFields):
-    versioned_as = "indicator"
+class ReadingFields(VisibleTextForm, forms.Form):
+    """What a figure says, as its source says it: the fields of a reading, on the indicator page and on the desk."""
+
     value = forms.DecimalField(label=_("Nilai"), min_value=0, max_digits=20, decimal_places=2)
     value_max = forms.DecimalField(
         label=_("Nilai maksimum (bila rentang)"), min_value=0, max_digits=20, decimal_places=2, required=False
@@ -291,29 +309,20 @@ class ReadingForm(VersionedForm, NewSourceFields):
     counts = forms.ChoiceField(label=_("Yang dihitung"), choices=[("", _("— pilih —")), *Reading.Counts.choices])
     said_by = forms.ChoiceField(label=_("Disampaikan oleh"), choices=[("", _("— pilih —")), *Reading.SaidBy.choices])
     said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
-    source = forms.ModelChoiceField(
-        label=_("Sumber yang sudah tercatat"),
-        queryset=Source.objects.none(),
-        required=False,
-        empty_label=_("— pilih, atau tempel URL sumber baru di bawah"),
-    )
     note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+    before_term = forms.BooleanField(
+        label=_("Ya, angka ini dari sebelum masa jabatan pemerintahan ini"),
+        required=False,
+        help_text=_("Hanya diminta bila tanggalnya sebelum pelantikan."),
+    )
 
-    field_order = [*READING_FIELDS, "new_url", "new_outlet", "new_headline", "new_published", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        indicator = self.versioned
-        self.fields["source"].queryset = (
-            Source.objects.filter(Q(readings__indicator=indicator) | Q(promise_links__promise__indicators=indicator))
-            .distinct()
-            .order_by("-published", "outlet")
-        )
-        self.fields["unit"].initial = indicator.unit
+    administration = None  # set by the form that knows it: dates before its term ask for a confirmation
 
     def reading_values(self) -> dict:
-        """The cleaned fields that become the Reading (the pasted source is handled apart)."""
-        return {name: self.cleaned_data[name] for name in [*READING_FIELDS, "note"]}
+        """The cleaned fields that become the Reading (the source is handled apart)."""
+        return {name: self.cleaned_data[name] for name in READING_FIELDS if name != "source"} | {
+            "note": self.cleaned_data["note"]
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -329,6 +338,46 @@ class ReadingForm(VersionedForm, NewSourceFields):
             for field, messages in error.message_dict.items():
                 if field not in self.errors:
                     self.add_error(field, messages)
+        before = self.administration is not None and self.administration.before_term(cleaned.get("as_of"))
+        if before and not cleaned.get("before_term"):
+            self.add_error("before_term", before_term_message(self.administration))
+        return cleaned
+
+
+def before_term_message(administration) -> str:
+    return _(
+        "Tanggal ini sebelum masa jabatan %(head)s (mulai %(date)s). Centang konfirmasi bila memang angka dari "
+        "masa itu."
+    ) % {"head": administration.head, "date": date_format(administration.term_start, "j F Y")}
+
+
+class ReadingForm(VersionedForm, NewSourceFields, ReadingFields):
+    versioned_as = "indicator"
+    source = forms.ModelChoiceField(
+        label=_("Sumber yang sudah tercatat"),
+        queryset=Source.objects.none(),
+        required=False,
+        empty_label=_("— pilih, atau tempel URL sumber baru di bawah"),
+    )
+
+    field_order = [*READING_FIELDS, *NEW_SOURCE_FIELDS, "note", "before_term"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        indicator = self.versioned
+        self.administration = indicator.promise.administration if indicator.promise_id else None
+        self.fields["source"].queryset = (
+            Source.objects.filter(Q(readings__indicator=indicator) | Q(promise_links__promise__indicators=indicator))
+            .distinct()
+            .order_by("-published", "outlet")
+        )
+        self.fields["unit"].initial = indicator.unit
+
+    def reading_values(self) -> dict:
+        return super().reading_values() | {"source": self.cleaned_data["source"]}
+
+    def clean(self):
+        cleaned = super().clean()
         if not self.errors and not cleaned.get("source") and not cleaned.get("new_url"):
             self.add_error("source", _("Pilih sumber yang sudah tercatat atau tempel URL sumber baru."))
         return cleaned
@@ -389,8 +438,26 @@ class ProposalDecisionForm(VersionedForm):
 class SourceForm(VisibleTextForm, forms.ModelForm):
     class Meta:
         model = Source
-        fields = ["url", "outlet", "headline", "published", "published_note", "kind", "reliability", "reliability_note"]
+        fields = [
+            "url",
+            "outlet",
+            "headline",
+            "summary",
+            "published",
+            "published_precision",
+            "published_note",
+            "kind",
+            "reliability",
+            "reliability_note",
+        ]
         widgets = {"published": forms.DateInput(attrs={"type": "date"}), "url": forms.URLInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["published_precision"].required = False
+
+    def clean_published_precision(self):
+        return self.cleaned_data.get("published_precision") or Precision.DAY
 
     def validate_unique(self):
         # A URL that already exists is not an error: the view points to the existing source instead. The
@@ -417,3 +484,354 @@ class PromiseTextForm(VersionedForm, forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+# The editors' desk (views/desk.py): one article, everything it says.
+
+RELIABILITY_CHOICES = [
+    ("biasa", _("Biasa: tidak ada putusan keandalan")),
+    (Source.Reliability.ADVERTORIAL, _("Advertorial: konten berbayar atau rilis yang dimuat apa adanya")),
+    (Source.Reliability.PARTISAN, _("Partisan: diterbitkan pihak yang berkepentingan")),
+    (Source.Reliability.SALINAN, _("Salinan: menyalin artikel situs lain")),
+]
+
+
+class ObjectChoiceField(forms.ChoiceField):
+    """A choice among objects loaded once per request: a desk with twenty rows runs one query for its promises,
+    not twenty (a ModelChoiceField queries again for every form it is rendered in)."""
+
+    def __init__(self, *, label_of, **kwargs):
+        super().__init__(**kwargs)
+        self.label_of = label_of
+        self.by_key = {}
+
+    def set_objects(self, objects) -> None:
+        self.by_key = {str(obj.pk): obj for obj in objects}
+        self.choices = [("", _("— pilih —")), *((key, self.label_of(obj)) for key, obj in self.by_key.items())]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.by_key.get(value) if value else None
+
+
+def promise_label(promise: Promise) -> str:
+    return f"{promise.code} · {promise.title}"
+
+
+def indicator_label(indicator) -> str:
+    return f"{indicator.name} ({indicator.unit}) · {indicator.promise.code}"
+
+
+class ArticleForm(VisibleTextForm, forms.Form):
+    """The article itself: its URL, and for a source not yet recorded what it is."""
+
+    url = forms.CharField(label=_("URL artikel"), max_length=1000, widget=forms.URLInput)
+    outlet = forms.CharField(label=_("Media / penerbit"), max_length=200, required=False)
+    headline = forms.CharField(label=_("Judul artikel (persis)"), max_length=500, required=False)
+    kind = forms.ChoiceField(
+        label=_("Jenis sumber"),
+        choices=[("", _("— pilih —")), *[(k, v) for k, v in Source.Kind.choices if k != Source.Kind.LAPANGAN]],
+        required=False,
+    )
+    published = forms.DateField(
+        label=_("Tanggal terbit"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[PUBLISHED_NOT_IN_FUTURE],
+    )
+    published_precision = forms.ChoiceField(label=_("Ketelitian tanggal"), choices=Precision.choices, required=False)
+    date_unknown = forms.BooleanField(label=_("Tanggal terbit tidak diketahui"), required=False)
+    reliability = forms.ChoiceField(
+        label=_("Keandalan"),
+        choices=RELIABILITY_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Pilih salah satu. “Biasa” untuk liputan atau dokumen pada umumnya; selain itu tampil sebagai "
+            "“keandalan rendah”."
+        ),
+    )
+    summary = forms.CharField(
+        label=_("Ringkasan satu kalimat"),
+        max_length=300,
+        required=False,
+        help_text=_("Netral, dengan kata-kata sendiri: apa yang dilaporkan artikel ini."),
+    )
+    before_term = forms.BooleanField(label=_("Ya, artikel ini dari sebelum masa jabatan"), required=False)
+    text = forms.CharField(
+        label=_("Teks artikel (tidak wajib)"),
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Tempel teksnya untuk saran angka, janji dan indikator. Teks ini tidak disimpan."),
+    )
+
+    def __init__(self, *args, administration=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.administration = administration
+        self.source = None  # the known source, once the URL is clean
+
+    def clean_url(self):
+        url = normalize_url(self.cleaned_data["url"])
+        self.source = Source.objects.filter(url=url).first()
+        return url
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.source is not None or "url" in self.errors:
+            return cleaned
+        for name in ("outlet", "headline", "kind", "reliability"):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("Wajib diisi untuk sumber baru."))
+        if not cleaned.get("published") and not cleaned.get("date_unknown") and "published" not in self.errors:
+            self.add_error("published", _("Isi tanggal terbit, atau centang “tanggal tidak diketahui”."))
+        before = self.administration is not None and self.administration.before_term(cleaned.get("published"))
+        if before and not cleaned.get("before_term"):
+            self.add_error("before_term", before_term_message(self.administration))
+        return cleaned
+
+    def new_source_data(self) -> dict | None:
+        if self.source is not None:
+            return None
+        data = self.cleaned_data
+        precision = data.get("published_precision") or Precision.DAY
+        published = at_precision(data["published"], precision) if data.get("published") else None
+        return {
+            "url": data["url"],
+            "outlet": data["outlet"],
+            "headline": data["headline"],
+            "kind": data["kind"],
+            "published": published,
+            "published_precision": precision,
+            "published_note": "" if published else DATE_UNKNOWN,
+            "reliability": "" if data["reliability"] == "biasa" else data["reliability"],
+            "summary": data["summary"],
+        }
+
+
+class LinkRowForm(VisibleTextForm, forms.Form):
+    """The article is about a promise without changing its status."""
+
+    promise = ObjectChoiceField(label=_("Janji"), label_of=promise_label)
+    note = forms.CharField(label=_("Apa kata artikel tentang janji ini"), max_length=500)
+
+    def __init__(self, *args, promises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promise"].set_objects(promises)
+
+
+class ReadingRowForm(ReadingFields):
+    """A figure the article gives for an indicator (its source is the article)."""
+
+    indicator = ObjectChoiceField(label=_("Indikator"), label_of=indicator_label)
+
+    field_order = ["indicator", *READING_FIELDS, "note", "before_term"]
+
+    def __init__(self, *args, indicators=(), administration=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].set_objects(indicators)
+        self.administration = administration
+
+    def row(self) -> dict:
+        return {"indicator": self.cleaned_data["indicator"], **self.reading_values()}
+
+
+class StatusRowForm(VisibleTextForm, forms.Form):
+    """A status change (or a recheck, or a proposed verdict) the article supports."""
+
+    promise = ObjectChoiceField(label=_("Janji"), label_of=promise_label)
+    status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
+    verification = forms.ChoiceField(
+        label=_("Verifikasi"),
+        choices=[("", _("— (hanya untuk Belum dinilai)")), *Promise.Verification.choices],
+        required=False,
+    )
+    recheck = forms.BooleanField(label=_("Diperiksa ulang: statusnya tetap"), required=False)
+    reason = forms.CharField(label=_("Alasan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, promises=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promise"].set_objects(promises)
+
+    def clean(self):
+        cleaned = super().clean()
+        promise = cleaned.get("promise")
+        if self.errors or promise is None:
+            return cleaned
+        same = cleaned["status"] == promise.status and (cleaned.get("verification") or "") == promise.verification
+        if cleaned.get("recheck") and not same:
+            self.add_error("recheck", _("Pemeriksaan ulang tidak mengubah status: pilih status yang sekarang."))
+        elif same and not cleaned.get("recheck"):
+            self.add_error(
+                "status",
+                _("Sama dengan status sekarang (%(status)s). Centang “Diperiksa ulang” bila Anda memeriksanya lagi.")
+                % {"status": promise.get_status_display()},
+            )
+        elif not cleaned.get("recheck"):
+            try:
+                StatusChange.check_rules(
+                    status=cleaned["status"],
+                    verification=cleaned.get("verification", ""),
+                    reason=cleaned.get("reason", ""),
+                    has_source=True,
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+    def row(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("promise", "status", "verification", "recheck", "reason")}
+
+
+class PromiseNewForm(NewSourceFields, forms.ModelForm):
+    """A promise an article needs: what, where and when it was promised and its source, and the criteria it will
+    be rated by, written before any rating."""
+
+    class Meta:
+        model = Promise
+        fields = [
+            "title",
+            "origin",
+            "sector",
+            "description",
+            "made_on",
+            "made_where",
+            "success_criteria",
+            "deadline",
+            "deadline_note",
+            "opd",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "success_criteria": forms.Textarea(attrs={"rows": 3}),
+            "made_on": forms.DateInput(attrs={"type": "date"}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    field_order = [*Meta.fields[:6], *NEW_SOURCE_FIELDS, *Meta.fields[6:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["success_criteria"].required = True
+        self.fields["success_criteria"].help_text = _(
+            "Tulis sekarang, sebelum janji ini dinilai: apa yang harus terjadi agar janji ini ditepati."
+        )
+        self.fields["new_url"].required = True
+        self.fields["new_url"].label = _("URL sumber janji")
+        self.fields["new_url"].help_text = _("Artikel atau dokumen tempat janji ini dibuat atau pertama tercatat.")
+        self.fields["description"].max_length = 5000
+        self.fields["success_criteria"].max_length = 2000
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class IndicatorNewForm(VisibleTextForm, forms.ModelForm):
+    """A countable milestone of a promise; its target and baseline each rest on one of the promise's sources."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "unit",
+            "description",
+            "cumulative",
+            "target_value",
+            "target_source",
+            "target_note",
+            "baseline_value",
+            "baseline_as_of",
+            "baseline_source",
+            "baseline_note",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "baseline_as_of": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, promise: Promise, **kwargs):
+        super().__init__(*args, **kwargs)
+        sources = Source.objects.filter(promise_links__promise=promise).order_by("-published", "outlet")
+        for name in ("target_source", "baseline_source"):
+            self.fields[name].queryset = sources
+            self.fields[name].help_text = _("Sumber yang sudah ditautkan ke janji ini (lewat “Catat artikel”).")
+
+    def clean(self):
+        cleaned = super().clean()
+        for what in ("target", "baseline"):
+            if cleaned.get(f"{what}_value") is not None and not cleaned.get(f"{what}_source"):
+                self.add_error(f"{what}_source", _("Angka ini perlu sumbernya."))
+        for name in ("target_value", "baseline_value"):
+            if cleaned.get(name) is not None and cleaned[name] < 0:
+                self.add_error(name, _("Nilai tidak boleh negatif."))
+        return cleaned
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ReadingFixForm(VersionedForm):
+    """Withdraw a figure with a reason, or correct it: the fields filled in replace the old ones."""
+
+    versioned_as = "indicator"
+    reading = ReadingChoiceField(label=_("Angka"), queryset=Reading.objects.none())
+    action = forms.ChoiceField(
+        label=_("Tindakan"),
+        choices=[("koreksi", _("Koreksi: ganti dengan angka yang benar")), ("tarik", _("Tarik: angka ini salah"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Alasan (ditampilkan)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    value = forms.DecimalField(
+        label=_("Nilai yang benar"), min_value=0, max_digits=20, decimal_places=2, required=False
+    )
+    value_max = forms.DecimalField(
+        label=_("Nilai maksimum yang benar (bila rentang)"),
+        min_value=0,
+        max_digits=20,
+        decimal_places=2,
+        required=False,
+    )
+    qualifier = forms.ChoiceField(
+        label=_("Keterangan nilai"), choices=[("-", _("— tetap —")), *Reading.Qualifier.choices], required=False
+    )
+    as_of = forms.DateField(
+        label=_("Per tanggal yang benar"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[AS_OF_NOT_IN_FUTURE],
+    )
+    as_of_precision = forms.ChoiceField(
+        label=_("Ketelitian tanggal"), choices=[("", _("— tetap —")), *Precision.choices], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reading"].queryset = (
+            Reading.objects.filter(indicator=self.versioned, withdrawn_at__isnull=True)
+            .select_related("source")
+            .order_by("as_of", "pk")
+        )
+
+    def correction(self) -> dict | None:
+        data = self.cleaned_data
+        if data["action"] != "koreksi":
+            return None
+        fields = {name: data[name] for name in ("value", "value_max", "as_of") if data.get(name) is not None}
+        if data.get("qualifier") not in (None, "-"):
+            fields["qualifier"] = data["qualifier"]
+        if data.get("as_of_precision"):
+            fields["as_of_precision"] = data["as_of_precision"]
+        if "as_of" in fields:
+            fields["as_of"] = at_precision(
+                fields["as_of"], fields.get("as_of_precision") or data["reading"].as_of_precision
+            )
+        return fields
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned["action"] == "koreksi" and not self.correction():
+            self.add_error("value", _("Isi nilai, tanggal atau keterangan yang benar untuk koreksi."))
+        return cleaned

@@ -501,10 +501,8 @@ def record_article(article: Article, *, loaded_at, editor) -> dict:
         if source is None:
             source, _created = get_or_create_source(article.new_source, editor=editor)
         done = {"source": source, "links": [], "readings": [], "statuses": []}
-        status_promises = {row["promise"].pk for row in article.statuses}
         for row in article.links:
-            if row["promise"].pk not in status_promises:  # a status row links the source itself
-                done["links"].append(link_source(row["promise"], source, note=row.get("note", ""), editor=editor))
+            done["links"].append(link_source(row["promise"], source, note=row.get("note", ""), editor=editor))
         for row in article.readings:
             indicator = Indicator.objects.get(pk=row["indicator"].pk)
             values = {name: value for name, value in row.items() if name != "indicator"}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import indicators, open_data, pages, promises, sources
+from .views import desk, indicators, open_data, pages, promises, sources
 
 app_name = "promises"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("indikator/<slug:slug>/", indicators.indicator_detail, name="indicator"),
     path("indikator/<slug:slug>/angka/", indicators.indicator_reading, name="indicator_reading"),
     path("indikator/<slug:slug>/pertentangan/", indicators.indicator_conflict, name="indicator_conflict"),
+    path("meja/artikel/", desk.desk, name="desk"),
+    path("janji/baru/", promises.promise_new, name="promise_new"),
+    path("janji/<int:pk>/indikator/baru/", indicators.indicator_new, name="indicator_new"),
+    path("indikator/<slug:slug>/koreksi/", indicators.indicator_fix, name="indicator_fix"),
     path("sumber/", sources.source_list, name="sources"),
     path("sumber/tambah/", sources.source_add, name="source_add"),
     path("klaim/", pages.claim_list, name="claims"),

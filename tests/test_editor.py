@@ -170,6 +170,7 @@ class StatusEditTests(EditorTestCase):
             new_url="https://kupang.example/baru",
             new_outlet="Pos Uji",
             new_headline="RT menerima kontainer",
+            new_kind="media",
             new_published="2025-09-03",
         )
         self.client.post(self.url, data)

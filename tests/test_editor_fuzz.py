@@ -62,7 +62,7 @@ class WriteEndpointFuzzTests(TestCase):
     )
     def test_the_status_form_never_fails_on_random_input(self, **data):
         self.assert_safe(
-            reverse("promises:promise_status", args=[self.promise.pk]), data | {"new_outlet": "A", "new_headline": "B"}
+            reverse("promises:promise_status", args=[self.promise.pk]), data | {"new_outlet": "A", "new_headline": "B", "new_kind": "media"}
         )
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

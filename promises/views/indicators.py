@@ -1,15 +1,17 @@
 """The indicator page (its ledger, chart and conflicts), with the editors' "add a figure" form."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import charts, services
-from ..forms import ConflictMarkForm, ReadingForm
+from ..forms import ConflictMarkForm, IndicatorNewForm, ReadingFixForm, ReadingForm
 from ..middleware import cached_page
-from ..models import Indicator
+from ..models import Indicator, Promise
 from ..permissions import Editing
 from .answers import answer
 
@@ -33,6 +35,8 @@ def _context(request: HttpRequest, indicator: Indicator) -> dict:
         context["reading_form"] = ReadingForm(indicator=indicator)
     if Editing(request).conflicts:
         context["mark_form"] = ConflictMarkForm(indicator=indicator)
+    if Editing(request).correct:
+        context["fix_form"] = ReadingFixForm(indicator=indicator)
     return context
 
 
@@ -45,7 +49,7 @@ def _fresh_context(request: HttpRequest, slug: str, **extra) -> dict:
 @login_required
 @permission_required("promises.add_reading", raise_exception=True)
 def indicator_reading(request: HttpRequest, slug: str) -> HttpResponse:
-    indicator = get_object_or_404(Indicator, slug=slug)
+    indicator = get_object_or_404(Indicator.objects.select_related("promise__administration"), slug=slug)
     form = ReadingForm(request.POST, indicator=indicator)
     page = {"reading_form": form}
     if form.is_valid():
@@ -102,4 +106,60 @@ def indicator_conflict(request: HttpRequest, slug: str) -> HttpResponse:
         fragment="body",
         context=lambda: _fresh_context(request, slug, **page),
         redirect_to=indicator,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("promises.change_reading", raise_exception=True)
+def indicator_fix(request: HttpRequest, slug: str) -> HttpResponse:
+    """Correct or withdraw a figure, with a reason; the old one stays on the page, struck through."""
+    indicator = get_object_or_404(Indicator, slug=slug)
+    form = ReadingFixForm(request.POST, indicator=indicator)
+    page = {"fix_form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.withdraw_reading(
+                data["reading"],
+                expected_version=data["version"],
+                reason=data["reason"],
+                editor=request.user,
+                correction=form.correction(),
+            )
+            page = {"fix_saved": True}
+        except services.Stale as stale:
+            message = _("Tidak disimpan: indikator ini sudah diubah orang lain sejak Anda membukanya.")
+            page["fix_form"] = form.rebound(stale.current, message)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+    return answer(
+        request,
+        saved=_("Koreksi disimpan; angka lama tetap tampil dicoret.") if "fix_saved" in page else None,
+        page=DETAIL,
+        fragment="body",
+        context=lambda: _fresh_context(request, slug, **page),
+        redirect_to=indicator,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("promises.add_indicator", raise_exception=True)
+def indicator_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new indicator on a promise; it appears in the changes log."""
+    promise = get_object_or_404(Promise.objects.select_related("administration"), pk=pk)
+    form = IndicatorNewForm(request.POST or None, promise=promise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.create_indicator(promise, values=form.values(), editor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Indikator “%(name)s” dicatat.") % {"name": indicator.name})
+            return redirect(indicator)
+    return render(
+        request,
+        "promises/indicator_new.html",
+        {"form": form, "promise": promise, "administration": promise.administration},
     )

@@ -1,5 +1,6 @@
 """The promise list and the promise page, with the editors' writes on that page (status, texts)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,11 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from .. import services
-from ..forms import PromiseFilterForm, PromiseTextForm, ProposalDecisionForm, StatusChangeForm
+from ..forms import PromiseFilterForm, PromiseNewForm, PromiseTextForm, ProposalDecisionForm, StatusChangeForm
 from ..middleware import cached_page
 from ..models import Administration, Indicator, LogEntry, Promise, StatusChange, StatusProposal
 from ..permissions import Editing
@@ -158,3 +159,23 @@ def promise_text(request: HttpRequest, pk: int) -> HttpResponse:
         context=lambda: _fresh_context(request, pk, **page),
         redirect_to=promise,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("promises.add_promise", raise_exception=True)
+def promise_new(request: HttpRequest) -> HttpResponse:
+    """A promise an article needs, recorded by an editor; it appears in the changes log."""
+    administration = Administration.objects.default_or_404()
+    form = PromiseNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            promise = services.create_promise(
+                administration, values=form.values(), new_source=form.new_source_data(), editor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Janji %(code)s dicatat. Statusnya “Belum dinilai”.") % {"code": promise.code})
+            return redirect(promise)
+    return render(request, "promises/promise_new.html", {"form": form, "administration": administration})

@@ -1,0 +1,241 @@
+"""The editors' desk: one article in, everything it says recorded in one save ("Catat artikel", issue 12).
+
+One form, many rows. Every button is a submit button, so the page works as plain forms without JavaScript;
+with htmx the same POST swaps the form in place. Buttons other than "Simpan semua" only re-render the form
+(add or remove a row, use a suggestion, check the URL) and write nothing; "Simpan semua" validates every
+row and records all of it in one transaction (services.record_article), or nothing.
+"""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import extraction, services
+from ..forms import NATURAL_CODE, ArticleForm, LinkRowForm, ReadingRowForm, StatusRowForm
+from ..models import Administration, Indicator, Promise, Source, normalize_url
+
+PAGE = "promises/desk.html"
+ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
+MAX_ROWS = 30  # per kind: an article that says more is recorded in two saves
+MAX_SUGGESTIONS = 25
+DESK_PERMISSIONS = ["promises.add_source", "promises.add_reading", "promises.add_statuschange"]
+
+
+class Desk:
+    """What one request of the desk works with: the promises and indicators to choose from (one query each,
+    however many rows), the article and its rows as posted."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+        self.administration = Administration.objects.default_or_404()
+        self.promises = list(Promise.objects.filter(administration=self.administration).order_by(*NATURAL_CODE))
+        self.indicators = list(
+            Indicator.objects.filter(promise__administration=self.administration)
+            .select_related("promise")
+            .order_by("promise__code", "order", "name")
+        )
+        self.data = request.POST if request.method == "POST" else request.GET
+
+    def row_kwargs(self, kind: str) -> dict:
+        if kind == "angka":
+            return {"indicators": self.indicators, "administration": self.administration}
+        return {"promises": self.promises}
+
+    def count(self, kind: str) -> int:
+        try:
+            return max(0, min(int(self.data.get(f"n-{kind}") or 0), MAX_ROWS))
+        except ValueError:
+            return 0
+
+    def raw_rows(self, kind: str) -> list[dict]:
+        names = ROWS[kind].base_fields
+        return [{name: self.data.get(f"{kind}-{i}-{name}", "") for name in names} for i in range(self.count(kind))]
+
+    def bound_rows(self, kind: str) -> list:
+        return [ROWS[kind](self.data, prefix=f"{kind}-{i}", **self.row_kwargs(kind)) for i in range(self.count(kind))]
+
+    def shown_rows(self, rows: dict[str, list[dict]]) -> dict[str, list]:
+        """Unbound forms showing what the editor typed (no errors: nothing was saved or checked yet)."""
+        return {
+            kind: [
+                ROWS[kind](initial=raw, prefix=f"{kind}-{i}", **self.row_kwargs(kind)) for i, raw in enumerate(raw_rows)
+            ]
+            for kind, raw_rows in rows.items()
+        }
+
+    def known_source(self, url: str) -> Source | None:
+        try:
+            return Source.objects.filter(url=normalize_url(url)).first() if url else None
+        except ValidationError:
+            return None
+
+    def suggestions(self, text: str, published) -> dict:
+        """Figures found in the pasted text, each with the indicator it most likely belongs to, and the promises
+        the text shares most words with."""
+        if not text.strip():
+            return {"figures": [], "promises": []}
+        labels = [(ind, f"{ind.name} {ind.unit} {ind.description} {ind.promise.title}") for ind in self.indicators]
+        figures = []
+        for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
+            ranked = extraction.rank(figure.sentence, labels, limit=5)
+            same_unit = [ind for ind in ranked if ind.unit.lower() == figure.unit]
+            figures.append({"figure": figure, "indicator": (same_unit or ranked or [None])[0]})
+        by_pk = {promise.pk: promise for promise in self.promises}
+        ranked = extraction.rank(text, [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()], limit=5)
+        return {"figures": figures, "promises": [by_pk[pk] for pk in ranked]}
+
+
+def _loaded_at(value: str):
+    try:
+        loaded = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return loaded if timezone.is_aware(loaded) else None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(DESK_PERMISSIONS, raise_exception=True)
+def desk(request: HttpRequest) -> HttpResponse:
+    page = Desk(request)
+    action = next((name for name in ("simpan", "tambah", "hapus", "pakai", "tautkan") if name in page.data), "")
+    rows = {kind: page.raw_rows(kind) for kind in ROWS}
+    article_raw = {name: page.data.get(name, "") for name in ArticleForm.base_fields}
+    context = {}
+    if action == "simpan":
+        saved = _save(request, page, context)
+        if saved is not None:
+            return saved
+        rows = None  # the bound forms with their errors are in the context
+    elif action == "tambah" and page.data["tambah"] in ROWS and len(rows[page.data["tambah"]]) < MAX_ROWS:
+        rows[page.data["tambah"]].append({})
+    elif action == "hapus":
+        kind, _sep, index = page.data["hapus"].partition("-")
+        if kind in ROWS and index.isdigit() and int(index) < len(rows[kind]):
+            del rows[kind][int(index)]
+    elif action == "pakai":
+        _use_suggestion(page, rows, article_raw)
+    elif action == "tautkan" and len(rows["janji"]) < MAX_ROWS:
+        rows["janji"].append({"promise": page.data["tautkan"]})
+    return _render(request, page, article_raw, rows, context)
+
+
+def _use_suggestion(page: Desk, rows: dict, article_raw: dict) -> None:
+    published = parse_date(article_raw.get("published") or "")
+    found = page.suggestions(article_raw.get("text", ""), published)["figures"]
+    try:
+        suggestion = found[int(page.data["pakai"])]
+    except (ValueError, IndexError):
+        return
+    figure, indicator = suggestion["figure"], suggestion["indicator"]
+    if len(rows["angka"]) >= MAX_ROWS:
+        return
+    rows["angka"].append(
+        {
+            "indicator": indicator.pk if indicator else "",
+            "value": figure.value,
+            "value_max": figure.value_max if figure.value_max is not None else "",
+            "qualifier": figure.qualifier,
+            "unit": indicator.unit if indicator and indicator.unit.lower() == figure.unit else figure.unit,
+            "as_of": figure.as_of.isoformat() if figure.as_of else "",
+            "as_of_precision": figure.precision or "",
+        }
+    )
+
+
+def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | None:
+    """Validate everything and record it, or put the forms with their errors into `context`."""
+    article = ArticleForm(page.data, administration=page.administration)
+    bound = {kind: page.bound_rows(kind) for kind in ROWS}
+    valid = article.is_valid() & all([form.is_valid() for forms in bound.values() for form in forms])
+    context.update(article_form=article, row_forms=bound)
+    if valid and not any(bound.values()):
+        article.add_error(None, _("Tambahkan minimal satu baris: tautan ke janji, angka, atau perubahan status."))
+        valid = False
+    loaded_at = _loaded_at(page.data.get("dimuat", ""))
+    if valid and loaded_at is None:
+        article.add_error(None, _("Formulir ini tidak sah lagi. Muat ulang halaman, lalu ulangi."))
+        valid = False
+    if not valid:
+        return None
+    entry = services.Article(
+        source=article.source,
+        new_source=article.new_source_data(),
+        links=[form.cleaned_data for form in bound["janji"]],
+        readings=[form.row() for form in bound["angka"]],
+        statuses=[form.row() for form in bound["status"]],
+    )
+    try:
+        done = services.record_article(entry, loaded_at=loaded_at, editor=request.user)
+    except services.ArticleStale as stale:
+        names = "; ".join(str(obj) for obj in stale.changed)
+        article.add_error(
+            None,
+            _("Belum disimpan: %(names)s diubah orang lain sejak Anda membuka halaman ini. Periksa, lalu simpan lagi.")
+            % {"names": names},
+        )
+        context["stale"] = stale.changed
+        return None
+    except ValidationError as error:
+        article.add_error(None, error.messages)
+        return None
+    summary = _summary(done)
+    url = reverse("promises:desk") + "?" + urlencode({"url": done["source"].url})
+    if not request.htmx:
+        messages.success(request, summary)
+        return redirect(url)
+    context.clear()
+    context["saved"] = summary
+    return _render(request, page, {"url": done["source"].url}, {kind: [] for kind in ROWS}, context)
+
+
+def _summary(done: dict) -> str:
+    waiting = sum(1 for result in done["statuses"] if result.__class__.__name__ == "StatusProposal")
+    text = _("Tersimpan: %(links)d tautan janji, %(readings)d angka, %(statuses)d status.") % {
+        "links": len(done["links"]),
+        "readings": len(done["readings"]),
+        "statuses": len(done["statuses"]) - waiting,
+    }
+    if waiting:
+        text += " " + _("%(n)d putusan menunggu persetujuan editor lain.") % {"n": waiting}
+    return text
+
+
+def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | None, context: dict) -> HttpResponse:
+    if "article_form" not in context:
+        context["article_form"] = ArticleForm(initial=article_raw, administration=page.administration)
+    if rows is not None:
+        context["row_forms"] = page.shown_rows(rows)
+    form = context["article_form"]
+    url = form.data.get("url", "") if form.is_bound else article_raw.get("url", "")
+    source = page.known_source(url)
+    published = source.published if source else parse_date(article_raw.get("published") or "")
+    context |= {
+        "administration": page.administration,
+        "source": source,
+        "known": _known(source) if source else None,
+        "loaded_at": timezone.now().isoformat(),
+        "counts": {kind: len(forms) for kind, forms in context["row_forms"].items()},
+        "suggestions": page.suggestions(article_raw.get("text", "") or page.data.get("text", ""), published),
+        "max_rows": MAX_ROWS,
+    }
+    return render(request, f"{PAGE}#desk" if request.htmx else PAGE, context)
+
+
+def _known(source: Source) -> dict:
+    """Everything already recorded from this source (3 queries)."""
+    return {
+        "links": list(source.promise_links.select_related("promise").order_by("promise__code")),
+        "readings": list(source.readings.select_related("indicator").order_by("as_of", "pk")),
+        "changes": list(source.status_changes.select_related("promise").order_by("-created_at")),
+    }
