@@ -1,0 +1,526 @@
+"""The editors' desk and what an article needs: one save records everything an article says, or nothing;
+verdicts wait for a second editor; a recheck is not a status change; figures are corrected, never deleted."""
+
+from datetime import date, timedelta
+
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from promises import services
+from promises.models import Indicator, LogEntry, Promise, PromiseSource, Reading, Source, StatusChange, StatusProposal
+
+from .helpers import (
+    default_administration,
+    make_admin_user,
+    make_editor,
+    make_indicator,
+    make_promise,
+    make_reading,
+    make_source,
+    make_user,
+    snapshot,
+)
+
+DESK = reverse("promises:desk")
+ARTICLE = (
+    "Pada Kamis (14/8/2025) Wali Kota menyebut Pemkot Kupang telah mengadakan 1.300 kontainer sampah untuk RT. "
+    "Perputaran uang di Saboak mencapai lebih dari Rp200 juta setiap akhir pekan."
+)
+
+
+def article(**overrides) -> dict:
+    """A desk POST for a new source with no rows yet."""
+    data = {
+        "url": "https://berita.example/kontainer-baru?utm_source=wa",
+        "outlet": "Media Uji",
+        "headline": "Pemkot bagikan kontainer sampah",
+        "kind": "media",
+        "published": "2025-08-15",
+        "published_precision": "day",
+        "reliability": "biasa",
+        "summary": "Pemkot menyebut jumlah kontainer sampah yang sudah diadakan.",
+        "dimuat": timezone.now().isoformat(),
+        "n-janji": "0",
+        "n-angka": "0",
+        "n-status": "0",
+    }
+    return data | overrides
+
+
+def with_rows(data: dict, kind: str, rows: list[dict]) -> dict:
+    data = dict(data)
+    data[f"n-{kind}"] = str(len(rows))
+    for i, row in enumerate(rows):
+        data |= {f"{kind}-{i}-{name}": value for name, value in row.items()}
+    return data
+
+
+def reading_row(indicator, **overrides) -> dict:
+    row = {
+        "indicator": str(indicator.pk),
+        "value": "1300",
+        "unit": indicator.unit,
+        "as_of": "2025-08-14",
+        "counts": "procured",
+        "said_by": "wali_kota",
+    }
+    return row | overrides
+
+
+class DeskTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.administration = default_administration()
+        cls.promise = make_promise(code="CP-1", title="Tempat sampah untuk setiap RT")
+        cls.other = make_promise(code="CP-2", title="Pusat ekonomi Saboak untuk UMKM")
+        cls.indicator = make_indicator(promise=cls.promise, name="Kontainer sampah untuk RT", unit="kontainer")
+        cls.editor = make_editor()
+        cls.second = make_editor("editor-kedua")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+
+class DeskPageTests(DeskTestCase):
+    def test_the_desk_shows_the_government_and_term_and_asks_for_the_article(self):
+        response = self.client.get(DESK)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Pemerintah Kota Uji · Wali Kota Kepala Uji" in page
+        assert "menjabat sejak 20 Februari 2025" in page
+        assert 'name="url"' in page and "Simpan semua" in page
+
+    def test_the_desk_costs_the_same_queries_with_one_row_or_twenty(self):
+        for n in range(10):
+            make_promise(title=f"Janji tambahan {n}")
+        one = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)])
+        twenty = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)] * 20)
+        with self.assertNumQueries(8):
+            # session, user, two permission lookups, the administration, its promises, its indicators, and
+            # whether the pasted URL is a known source
+            self.client.post(DESK, one)
+        with self.assertNumQueries(8):
+            self.client.post(DESK, twenty)
+
+    def test_adding_removing_and_suggesting_rows_writes_nothing(self):
+        before = snapshot()
+        added = self.client.post(DESK, article(tambah="janji"))
+        assert 'name="janji-0-promise"' in added.content.decode()
+        removed = self.client.post(DESK, with_rows(article(hapus="janji-0"), "janji", [{"promise": ""}]))
+        assert 'name="janji-0-promise"' not in removed.content.decode()
+        self.client.post(DESK, article(text=ARTICLE, saran="1"))
+        assert snapshot() == before
+
+    def test_a_figure_in_the_pasted_text_becomes_a_prefilled_row_in_one_click(self):
+        page = self.client.post(DESK, article(text=ARTICLE, saran="1")).content.decode()
+        assert "1.300 kontainer" in page and "lebih dari Rp200 juta" in page
+        used = self.client.post(DESK, article(text=ARTICLE, pakai="0")).content.decode()
+        assert 'name="angka-0-value" value="1300"' in used
+        assert f'<option value="{self.indicator.pk}" selected>' in used  # the indicator that shares the words
+        assert 'name="angka-0-as_of" value="2025-08-14"' in used
+
+    def test_a_promise_the_text_talks_about_is_offered_and_linked_in_one_click(self):
+        page = self.client.post(DESK, article(text=ARTICLE, saran="1")).content.decode()
+        assert f'name="tautkan" value="{self.other.pk}"' in page
+        linked = self.client.post(DESK, article(text=ARTICLE, tautkan=str(self.other.pk))).content.decode()
+        assert f'<option value="{self.other.pk}" selected>' in linked
+
+    def test_a_known_url_shows_the_source_and_everything_recorded_from_it(self):
+        source = make_source(url="https://berita.example/lama")
+        PromiseSource.objects.create(promise=self.promise, source=source, note="Menyebut 900 kontainer.")
+        make_reading(self.indicator, source=source, value=900)
+        page = self.client.get(DESK, {"url": "https://berita.example/lama/"}).content.decode()
+        assert "Sumber ini sudah tercatat" in page
+        assert "Menyebut 900 kontainer." in page and "900 kontainer" in page
+        assert 'name="outlet"' not in page  # nothing to type again
+
+
+class DeskSaveTests(DeskTestCase):
+    def test_one_save_records_the_source_a_link_two_figures_and_a_status_change(self):
+        data = article(simpan="1")
+        data = with_rows(data, "janji", [{"promise": str(self.other.pk), "note": "Saboak disebut pusat ekonomi."}])
+        data = with_rows(
+            data,
+            "angka",
+            [reading_row(self.indicator), reading_row(self.indicator, value="1347", qualifier="lebih_dari")],
+        )
+        data = with_rows(
+            data,
+            "status",
+            [
+                {
+                    "promise": str(self.promise.pk),
+                    "status": "dalam_proses",
+                    "verification": "klaim_pemerintah",
+                    "reason": "Wali Kota menyebut kontainer sudah diadakan.",
+                }
+            ],
+        )
+        response = self.client.post(DESK, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        source = Source.objects.get(url="https://berita.example/kontainer-baru")
+        assert (source.kind, source.reliability, source.summary) == ("media", "", data["summary"])
+        assert source.created_by == self.editor
+        assert PromiseSource.objects.get(promise=self.other, source=source).note == "Saboak disebut pusat ekonomi."
+        assert sorted(Reading.objects.filter(source=source).values_list("value", "qualifier")) == [
+            (1300, ""),
+            (1347, "lebih_dari"),
+        ]
+        self.promise.refresh_from_db()
+        assert self.promise.status == "dalam_proses"
+        assert list(StatusChange.objects.get(promise=self.promise).sources.all()) == [source]
+        kinds = sorted(LogEntry.objects.values_list("kind", flat=True))
+        assert kinds == ["angka", "angka", "status", "sumber"]
+        assert "Tersimpan: 1 tautan janji, 2 angka, 1 status." in self.client.get(response.url).content.decode()
+
+    def test_a_new_source_without_a_date_is_saved_as_date_unknown(self):
+        data = with_rows(
+            article(simpan="1", published="", date_unknown="on"),
+            "janji",
+            [{"promise": str(self.promise.pk), "note": "x"}],
+        )
+        assert self.client.post(DESK, data).status_code == 302
+        source = Source.objects.get()
+        assert source.published is None and source.published_note == "tanggal terbit tidak diketahui"
+
+    def test_a_new_source_needs_kind_reliability_and_a_date_or_date_unknown(self):
+        before = snapshot()
+        data = with_rows(
+            article(simpan="1", kind="", reliability="", published=""),
+            "janji",
+            [{"promise": str(self.promise.pk), "note": "x"}],
+        )
+        page = self.client.post(DESK, data).content.decode()
+        assert page.count("Wajib diisi untuk sumber baru.") == 2
+        assert "centang “tanggal tidak diketahui”" in page
+        assert snapshot() == before
+
+    def test_one_invalid_row_saves_nothing_and_keeps_every_row(self):
+        before = snapshot()
+        data = with_rows(article(simpan="1"), "janji", [{"promise": str(self.other.pk), "note": "Saboak."}])
+        data = with_rows(data, "angka", [reading_row(self.indicator, counts="")])
+        page = self.client.post(DESK, data).content.decode()
+        assert 'id="id_angka-0-counts_error">Bidang ini tidak boleh kosong.' in page
+        assert 'value="Saboak."' in page
+        assert snapshot() == before
+
+    def test_a_save_without_rows_is_refused(self):
+        before = snapshot()
+        page = self.client.post(DESK, article(simpan="1")).content.decode()
+        assert "Tambahkan minimal satu baris" in page
+        assert snapshot() == before
+
+    def test_a_figure_from_before_the_term_needs_a_confirmation(self):
+        data = with_rows(article(simpan="1"), "angka", [reading_row(self.indicator, as_of="2021-06-01")])
+        before = snapshot()
+        page = self.client.post(DESK, data).content.decode()
+        assert "sebelum masa jabatan Kepala Uji (mulai 20 Februari 2025)" in page
+        assert snapshot() == before
+        confirmed = with_rows(
+            article(simpan="1"), "angka", [reading_row(self.indicator, as_of="2021-06-01", before_term="on")]
+        )
+        assert self.client.post(DESK, confirmed).status_code == 302
+        assert Reading.objects.get().as_of == date(2021, 6, 1)
+
+    def test_an_article_from_before_the_term_needs_a_confirmation(self):
+        data = with_rows(
+            article(simpan="1", published="2021-03-01"), "janji", [{"promise": str(self.promise.pk), "note": "x"}]
+        )
+        assert "sebelum masa jabatan" in self.client.post(DESK, data).content.decode()
+        assert not Source.objects.exists()
+
+    def test_a_promise_changed_since_the_desk_was_loaded_refuses_the_save_and_a_second_save_goes_through(self):
+        loaded = (timezone.now() - timedelta(minutes=5)).isoformat()
+        services.update_promise(self.promise, expected_version=1, values={"opd": "DLHK"}, editor=self.second)
+        data = with_rows(article(simpan="1", dimuat=loaded), "janji", [{"promise": str(self.promise.pk), "note": "x"}])
+        before = snapshot()
+        page = self.client.post(DESK, data).content.decode()
+        assert "diubah orang lain sejak Anda membuka halaman ini" in page
+        assert snapshot() == before
+        fresh = page.split('name="dimuat" value="')[1].split('"')[0]
+        assert self.client.post(DESK, data | {"dimuat": fresh}).status_code == 302
+
+    def test_a_verdict_from_the_desk_waits_for_a_second_editor(self):
+        data = with_rows(
+            article(simpan="1"),
+            "status",
+            [
+                {
+                    "promise": str(self.promise.pk),
+                    "status": "ditepati",
+                    "verification": "diverifikasi",
+                    "reason": "Semua RT.",
+                }
+            ],
+        )
+        response = self.client.post(DESK, data)
+        assert response.status_code == 302
+        self.promise.refresh_from_db()
+        assert self.promise.status == "belum_dinilai"
+        assert StatusProposal.objects.get().state == "menunggu"
+        assert not StatusChange.objects.exists()
+        assert "1 putusan menunggu persetujuan editor lain" in self.client.get(response.url).content.decode()
+
+    def test_a_same_status_row_is_refused_unless_marked_rechecked(self):
+        data = with_rows(
+            article(simpan="1"),
+            "status",
+            [{"promise": str(self.promise.pk), "status": "belum_dinilai", "reason": "Dicek lagi."}],
+        )
+        assert "Centang “Diperiksa ulang”" in self.client.post(DESK, data).content.decode()
+        data["status-0-recheck"] = "on"
+        assert self.client.post(DESK, data).status_code == 302
+        assert not StatusChange.objects.exists()
+        assert LogEntry.objects.filter(kind="periksa_ulang", promise=self.promise).exists()
+
+
+class ProposalTests(DeskTestCase):
+    def propose(self):
+        return services.propose_status(
+            self.promise,
+            expected_version=self.promise.version,
+            status="ditepati",
+            verification="diverifikasi",
+            reason="Semua RT menerima kontainer.",
+            sources=[make_source()],
+            editor=self.editor,
+        )
+
+    def decide(self, proposal, user, **data):
+        self.client.force_login(user)
+        values = {
+            f"usulan-{proposal.pk}-version": str(Promise.objects.get(pk=self.promise.pk).version),
+            f"usulan-{proposal.pk}-decision": "setujui",
+            f"usulan-{proposal.pk}-note": "",
+        }
+        values |= {f"usulan-{proposal.pk}-{key}": value for key, value in data.items()}
+        return self.client.post(reverse("promises:proposal_decide", args=[proposal.pk]), values)
+
+    def test_a_proposed_verdict_is_not_public_until_another_editor_approves_it(self):
+        proposal = self.propose()
+        self.client.logout()
+        public = self.client.get(self.promise.get_absolute_url()).content.decode()
+        assert "Semua RT menerima kontainer." not in public and "status-ditepati" not in public
+        assert self.decide(proposal, self.second).status_code == 302
+        change = StatusChange.objects.get()
+        assert (change.to_status, change.editor, change.approved_by) == ("ditepati", self.editor, self.second)
+        self.client.logout()
+        page = self.client.get(self.promise.get_absolute_url()).content.decode()
+        assert "disetujui oleh editor-kedua" in page and "oleh editor" in page
+
+    def test_the_proposer_cannot_approve_their_own_verdict(self):
+        proposal = self.propose()
+        page = self.client.get(self.promise.get_absolute_url()).content.decode()
+        assert "Usulan Anda sendiri" in page
+        self.decide(proposal, self.editor)
+        assert not StatusChange.objects.exists()
+        assert StatusProposal.objects.get().state == "menunggu"
+
+    def test_a_rejection_needs_a_reason_and_changes_no_status(self):
+        proposal = self.propose()
+        self.decide(proposal, self.second, decision="tolak")
+        assert StatusProposal.objects.get().state == "menunggu"
+        self.decide(proposal, self.second, decision="tolak", note="Sumbernya klaim saja.")
+        assert StatusProposal.objects.get().state == "ditolak"
+        assert Promise.objects.get(pk=self.promise.pk).status == "belum_dinilai"
+
+    def test_an_approval_from_a_stale_page_is_refused(self):
+        proposal = self.propose()
+        stale = str(self.promise.version)
+        services.update_promise(self.promise, expected_version=self.promise.version, values={"opd": "X"}, editor=None)
+        self.decide(proposal, self.second, version=stale)
+        assert not StatusChange.objects.exists()
+
+    @override_settings(VERDICTS_NEED_SECOND_EDITOR=False)
+    def test_a_one_person_team_can_turn_the_second_editor_off(self):
+        result = services.record_status_change(
+            self.promise,
+            form_data={
+                "version": 1,
+                "status": "ditepati",
+                "verification": "diverifikasi",
+                "reason": "Semua RT.",
+                "sources": [make_source()],
+            },
+            editor=self.editor,
+        )
+        assert isinstance(result, StatusChange)
+
+
+class RecheckTests(DeskTestCase):
+    def post(self, **data):
+        values = {
+            "version": str(Promise.objects.get(pk=self.promise.pk).version),
+            "status": "belum_dinilai",
+            "verification": "",
+            "reason": "Dicek ke DLHK, belum ada kabar.",
+        }
+        return self.client.post(reverse("promises:promise_status", args=[self.promise.pk]), values | data)
+
+    def test_a_same_status_save_is_refused_and_changes_nothing(self):
+        before = snapshot()
+        page = self.post().content.decode()
+        assert "Centang “Diperiksa ulang”" in page
+        assert snapshot() == before
+
+    def test_a_recheck_updates_last_checked_and_logs_it_without_a_status_change(self):
+        assert self.post(recheck="on").status_code == 302
+        promise = Promise.objects.get(pk=self.promise.pk)
+        assert promise.last_checked == timezone.localdate()
+        assert not StatusChange.objects.exists()
+        entry = LogEntry.objects.get()
+        assert (entry.kind, entry.note) == ("periksa_ulang", "Dicek ke DLHK, belum ada kabar.")
+        self.client.logout()
+        assert (
+            "Diperiksa ulang; statusnya tidak berubah." in self.client.get(reverse("promises:changes")).content.decode()
+        )
+
+    def test_a_recheck_with_another_status_is_refused(self):
+        before = snapshot()
+        assert "Pemeriksaan ulang tidak mengubah status" in self.post(recheck="on", status="tersendat").content.decode()
+        assert snapshot() == before
+
+
+class CorrectionTests(DeskTestCase):
+    def fix(self, reading, **data):
+        values = {
+            "version": str(Indicator.objects.get(pk=self.indicator.pk).version),
+            "reading": str(reading.pk),
+            "action": "koreksi",
+            "reason": "Salah ketik: sumbernya 1.347.",
+            "value": "1347",
+        }
+        return self.client.post(reverse("promises:indicator_fix", args=[self.indicator.slug]), values | data)
+
+    def test_a_corrected_figure_stays_visible_struck_and_the_new_one_counts(self):
+        wrong = make_reading(self.indicator, value=1437)
+        assert self.fix(wrong).status_code == 302
+        wrong.refresh_from_db()
+        new = wrong.corrected_by
+        assert new.value == 1347 and new.source == wrong.source and wrong.withdrawal_reason.startswith("Salah ketik")
+        indicator = Indicator.objects.with_readings().get(pk=self.indicator.pk)
+        assert indicator.progress_reading() == new
+        self.client.logout()
+        page = self.client.get(self.indicator.get_absolute_url()).content.decode()
+        assert "<s>1.437 kontainer</s>" in page and "Salah ketik: sumbernya 1.347." in page
+        assert LogEntry.objects.get().kind == "koreksi_angka"
+
+    def test_a_withdrawn_figure_no_longer_counts_for_progress(self):
+        reading = make_reading(self.indicator, value=900)
+        assert self.fix(reading, action="tarik", value="").status_code == 302
+        indicator = Indicator.objects.with_readings().get(pk=self.indicator.pk)
+        assert indicator.progress_reading() is None
+        assert LogEntry.objects.get().kind == "tarik_angka"
+
+    def test_a_correction_without_a_reason_or_from_a_stale_page_changes_nothing(self):
+        reading = make_reading(self.indicator)
+        before = snapshot()
+        self.fix(reading, reason="")
+        self.fix(reading, version="99")
+        assert snapshot() == before
+
+
+class CreationTests(DeskTestCase):
+    def new_promise(self, **data):
+        values = {
+            "title": "Lampu jalan di setiap kelurahan",
+            "origin": "kampanye",
+            "sector": str(self.promise.sector_id),
+            "made_where": "Debat kandidat",
+            "new_url": "https://berita.example/debat",
+            "new_outlet": "Media Uji",
+            "new_headline": "Debat kandidat Wali Kota",
+            "new_kind": "media",
+            "new_date_unknown": "on",
+            "success_criteria": "Setiap kelurahan punya lampu jalan yang menyala.",
+        }
+        return self.client.post(reverse("promises:promise_new"), values | data)
+
+    def test_an_editor_records_a_new_promise_with_its_source_and_it_is_in_the_log(self):
+        response = self.new_promise()
+        promise = Promise.objects.get(title="Lampu jalan di setiap kelurahan")
+        assert response.status_code == 302 and response.url == promise.get_absolute_url()
+        assert promise.code == "CP-3" and promise.status == "belum_dinilai"
+        assert promise.made_source.url == "https://berita.example/debat"
+        assert LogEntry.objects.get(kind="janji_baru").promise == promise
+
+    def test_a_new_promise_needs_its_success_criteria_first(self):
+        before = snapshot()
+        self.new_promise(success_criteria="")
+        assert snapshot() == before
+
+    def test_an_editor_adds_an_indicator_with_a_sourced_target(self):
+        source = make_source()
+        PromiseSource.objects.create(promise=self.promise, source=source)
+        url = reverse("promises:indicator_new", args=[self.promise.pk])
+        assert "Indikator baru" in self.client.get(url).content.decode()
+        response = self.client.post(
+            url,
+            {"name": "Truk sampah dengan GPS", "unit": "truk", "target_value": "20", "target_source": str(source.pk)},
+        )
+        indicator = Indicator.objects.get(name="Truk sampah dengan GPS")
+        assert response.status_code == 302 and indicator.target_source == source and indicator.promise == self.promise
+        assert LogEntry.objects.get(kind="indikator_baru").indicator == indicator
+
+    def test_a_target_without_a_source_is_refused(self):
+        before = snapshot()
+        url = reverse("promises:indicator_new", args=[self.promise.pk])
+        page = self.client.post(url, {"name": "Truk", "unit": "truk", "target_value": "20"}).content.decode()
+        assert "Angka ini perlu sumbernya." in page
+        assert snapshot() == before
+
+
+class NewEndpointPermissionTests(DeskTestCase):
+    """Anonymous visitors are sent to log in, users without the editor group get 403, editors and admins may;
+    a refused request changes nothing."""
+
+    def endpoints(self):
+        reading = make_reading(self.indicator)
+        proposal = StatusProposal.objects.create(
+            promise=self.promise, status="ditepati", verification="diverifikasi", reason="x", proposed_by=self.second
+        )
+        return [
+            ("get", DESK, {}),
+            ("post", DESK, with_rows(article(simpan="1"), "janji", [{"promise": str(self.promise.pk), "note": "x"}])),
+            ("get", reverse("promises:promise_new"), {}),
+            ("post", reverse("promises:promise_new"), {"title": "x"}),
+            ("get", reverse("promises:indicator_new", args=[self.promise.pk]), {}),
+            ("post", reverse("promises:indicator_new", args=[self.promise.pk]), {"name": "x", "unit": "x"}),
+            (
+                "post",
+                reverse("promises:indicator_fix", args=[self.indicator.slug]),
+                {"version": "1", "reading": str(reading.pk), "action": "tarik", "reason": "x"},
+            ),
+            (
+                "post",
+                reverse("promises:proposal_decide", args=[proposal.pk]),
+                {f"usulan-{proposal.pk}-version": "1", f"usulan-{proposal.pk}-decision": "setujui"},
+            ),
+        ]
+
+    def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(self):
+        self.client.logout()
+        endpoints = self.endpoints()
+        before = snapshot()
+        for method, url, data in endpoints:
+            response = getattr(self.client, method)(url, data)
+            assert response.status_code == 302 and "/masuk/" in response.url, url
+        assert snapshot() == before
+
+    def test_a_user_without_the_editor_group_gets_403_and_changes_nothing(self):
+        self.client.force_login(make_user("pembaca"))
+        endpoints = self.endpoints()
+        before = snapshot()
+        for method, url, data in endpoints:
+            assert getattr(self.client, method)(url, data).status_code == 403, url
+        assert snapshot() == before
+
+    def test_editors_and_admins_may_use_every_new_endpoint(self):
+        for user in (self.editor, make_admin_user()):
+            self.client.force_login(user)
+            for method, url, data in self.endpoints():
+                assert getattr(self.client, method)(url, data).status_code in (200, 302), (user, url)
+
+    def test_the_desk_refuses_other_methods(self):
+        assert self.client.put(DESK).status_code == 405
