@@ -41,6 +41,8 @@ SECONDS = float(os.environ.get("SOAK_SECONDS", "120"))
 READERS = int(os.environ.get("SOAK_READERS", "4"))
 EDITORS = int(os.environ.get("SOAK_EDITORS", "4"))
 STALE_PERCENT = float(os.environ.get("SOAK_STALE_PERCENT", "15"))
+SAME_STATUS_TEXT = "Centang “Diperiksa ulang”"
+VERDICTS = {"ditepati", "ditepati_sebagian", "tidak_ditepati", "tidak_dapat_diverifikasi"}
 CONFLICT_TEXT = "sudah diubah orang lain"
 STALE_MARK = "[basi]"
 NEW_SOURCE_PREFIX = "https://soak.example/"
@@ -283,6 +285,11 @@ class Soak:
                 self.counts[f"{kind}-refused"] += 1
             self.note(kind, response)
             return response, False
+        if response.status == 200 and SAME_STATUS_TEXT in response.body:  # a random pick equal to the current one
+            with self.lock:
+                self.counts[f"{kind}-same-status"] += 1
+            self.note(kind, response)
+            return response, False
         errors = re.findall(r'class="error"[^>]*>([^<]+)<', response.body)[:3]
         problem = "stale version ACCEPTED" if response.status == 302 else f"{response.status} {errors}"
         self.note(kind, response, f"{token} {action}: {problem}")
@@ -294,7 +301,8 @@ class Soak:
         form = self._form(client, page, action)
         if form is None:
             return
-        status = random.choice([v for v in form["options"]["status"] if v])
+        # Verdicts wait for a second editor (proposals, not status changes): the soak changes only the other statuses.
+        status = random.choice([v for v in form["options"]["status"] if v and v not in VERDICTS])
         verifications = [v for v in form["options"]["verification"] if v]
         version = int(form["inputs"]["version"][0])
         stale = stale and version > 1  # at version 1 there is no older one to send (0 is invalid, not stale)

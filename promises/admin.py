@@ -19,6 +19,7 @@ from .models import (
     ClaimItem,
     ConflictMark,
     Indicator,
+    LogEntry,
     Programme,
     Promise,
     PromiseSource,
@@ -26,6 +27,7 @@ from .models import (
     Sector,
     Source,
     StatusChange,
+    StatusProposal,
 )
 
 admin.site.site_header = _("Pantau Janji Kupang — admin")
@@ -257,7 +259,13 @@ class PromiseAdmin(admin.ModelAdmin):
             obj.updated_by = request.user
             obj.save()
         if form.cleaned_data.get("new_status"):
-            services.change_status(
+            # the same rule as the public pages: a verdict waits for a second editor
+            write = (
+                services.propose_status
+                if services.needs_second_editor(form.cleaned_data["new_status"])
+                else services.change_status
+            )
+            write(
                 obj,
                 expected_version=obj.version,
                 status=form.cleaned_data["new_status"],
@@ -266,6 +274,33 @@ class PromiseAdmin(admin.ModelAdmin):
                 sources=form.cleaned_data.get("change_sources") or [],
                 editor=request.user,
             )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written only by the services (the public log, editors' proposals): viewable here, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "promise", "indicator", "editor", "approved_by"]
+    list_filter = ["kind"]
+    search_fields = ["promise__code", "promise__title", "note"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(StatusProposal)
+class StatusProposalAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "promise", "status", "state", "proposed_by", "decided_by"]
+    list_filter = ["state", "status"]
 
 
 @admin.register(StatusChange)

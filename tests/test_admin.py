@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises.admin import PromiseAdminForm
-from promises.models import Promise, PromiseSource, StatusChange
+from promises.models import LogEntry, Promise, PromiseSource, StatusChange, StatusProposal
 
 from .helpers import admin_change_data, grow, make_source, make_user
 
@@ -25,7 +25,7 @@ class AdminTests(TestCase):
             changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             assert self.client.get(changelist).status_code == 200, changelist
             add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-            expected = 403 if model is StatusChange else 200
+            expected = 403 if model in (StatusChange, LogEntry, StatusProposal) else 200
             assert self.client.get(add).status_code == expected, add
             obj = model.objects.first()
             if obj is not None:
@@ -58,8 +58,24 @@ class AdminTests(TestCase):
         response = self.client.post(url, data)
         assert response.status_code == 302, response.context["adminform"].form.errors
         promise.refresh_from_db()
-        assert promise.status == "ditepati"
-        assert promise.changes.first().reason == "Semua RT sudah menerima."
+        assert promise.status != "ditepati"  # a verdict waits for a second editor, here too
+        proposal = StatusProposal.objects.get(promise=promise)
+        assert (proposal.status, proposal.reason) == ("ditepati", "Semua RT sudah menerima.")
+
+    def test_a_status_that_is_no_verdict_is_changed_in_the_admin_through_the_service(self):
+        promise = Promise.objects.first()
+        url = reverse("admin:promises_promise_change", args=[promise.pk])
+        data = admin_change_data(
+            promise,
+            new_status="tersendat",
+            new_verification="dikonfirmasi_media",
+            change_reason="Anggaran belum cair.",
+            change_sources=[make_source().pk],
+        )
+        assert self.client.post(url, data).status_code == 302
+        promise.refresh_from_db()
+        assert promise.status == "tersendat"
+        assert promise.changes.first().reason == "Anggaran belum cair."
 
     def test_a_status_change_without_a_reason_is_refused_in_the_admin_and_changes_nothing(self):
         promise = Promise.objects.first()
