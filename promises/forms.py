@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .formatting import reading_value
 from .models import Indicator, Promise, Reading, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
+from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
 from .models.text import invisible_character
 
@@ -184,10 +185,44 @@ class NewSourceFields(VisibleTextForm, forms.Form):
 # Stored on the source (data, so always in Indonesian whatever language the editor browses in).
 DATE_UNKNOWN = "tanggal terbit tidak diketahui"
 
+
+class SourcePicker(forms.Form):
+    """ "Cari sumber lain": a search by outlet, headline or URL whose matches join the form's source choices.
+
+    The search is a submit button (`cari_sumber`): without JavaScript the page comes back with the matches to
+    choose from; with htmx the same POST swaps the form. `searched()` is that form again, unbound (no errors yet),
+    with the editor's input kept. Forms call `pick_sources()` once their own source choices are set.
+    """
+
+    picker_field = "sources"
+    PICKER_LIMIT = 20
+    source_q = forms.CharField(label=_("Cari sumber lain (media, judul atau URL)"), required=False, max_length=200)
+
+    def pick_sources(self) -> None:
+        data = self.data if self.is_bound else self.initial
+        query = str(data.get(self.add_prefix("source_q") if self.is_bound else "source_q") or "").strip()
+        if query:
+            field = self.fields[self.picker_field]
+            found = list(Source.objects.search(query).values_list("pk", flat=True)[: self.PICKER_LIMIT])
+            field.queryset = Source.objects.filter(Q(pk__in=field.queryset.values("pk")) | Q(pk__in=found)).order_by(
+                *source_list_order()
+            )
+
+    def searched(self, **kwargs) -> "SourcePicker":
+        initial = {}
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                initial[name] = self.data.getlist(key)
+            elif key in self.data:
+                initial[name] = self.data.get(key)
+        return type(self)(initial=initial, prefix=self.prefix, **kwargs)
+
+
 NEW_SOURCE_FIELDS = ["new_url", "new_outlet", "new_headline", "new_kind", "new_published", "new_date_unknown"]
 
 
-class StatusChangeForm(VersionedForm, NewSourceFields):
+class StatusChangeForm(SourcePicker, VersionedForm, NewSourceFields):
     versioned_as = "promise"
     status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
     verification = forms.ChoiceField(
@@ -218,6 +253,7 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
         "recheck",
         "reason",
         "sources",
+        "source_q",
         *NEW_SOURCE_FIELDS,
     ]
 
@@ -226,6 +262,7 @@ class StatusChangeForm(VersionedForm, NewSourceFields):
         self.fields["sources"].queryset = Source.objects.filter(promise_links__promise=self.versioned).order_by(
             "-published"
         )
+        self.pick_sources()
 
     def clean(self):
         cleaned = super().clean()
@@ -351,8 +388,9 @@ def before_term_message(administration) -> str:
     ) % {"head": administration.head, "date": date_format(administration.term_start, "j F Y")}
 
 
-class ReadingForm(VersionedForm, NewSourceFields, ReadingFields):
+class ReadingForm(SourcePicker, VersionedForm, NewSourceFields, ReadingFields):
     versioned_as = "indicator"
+    picker_field = "source"
     source = forms.ModelChoiceField(
         label=_("Sumber yang sudah tercatat"),
         queryset=Source.objects.none(),
@@ -360,7 +398,7 @@ class ReadingForm(VersionedForm, NewSourceFields, ReadingFields):
         empty_label=_("— pilih, atau tempel URL sumber baru di bawah"),
     )
 
-    field_order = [*READING_FIELDS, *NEW_SOURCE_FIELDS, "note", "before_term"]
+    field_order = [*READING_FIELDS, "source_q", *NEW_SOURCE_FIELDS, "note", "before_term"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -372,6 +410,7 @@ class ReadingForm(VersionedForm, NewSourceFields, ReadingFields):
             .order_by("-published", "outlet")
         )
         self.fields["unit"].initial = indicator.unit
+        self.pick_sources()
 
     def reading_values(self) -> dict:
         return super().reading_values() | {"source": self.cleaned_data["source"]}

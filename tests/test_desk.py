@@ -524,3 +524,41 @@ class NewEndpointPermissionTests(DeskTestCase):
 
     def test_the_desk_refuses_other_methods(self):
         assert self.client.put(DESK).status_code == 405
+
+
+class SourcePickerTests(DeskTestCase):
+    def test_a_source_added_on_the_sources_page_is_found_chosen_and_linked_from_the_status_form(self):
+        other = make_source(outlet="Victory News", headline="Kontainer sampah tiba di kelurahan")
+        url = reverse("promises:promise_status", args=[self.promise.pk])
+        data = {"version": "1", "status": "dalam_proses", "verification": "dikonfirmasi_media", "reason": "Tiba."}
+        before = snapshot()
+        page = self.client.post(url, data | {"source_q": "victory kontainer", "cari_sumber": "1"}).content.decode()
+        assert snapshot() == before  # a search saves nothing
+        assert f'value="{other.pk}"' in page and "Victory News" in page
+        assert 'class="error"' not in page  # the form came back for choosing, not with errors
+        # the search stays in its box, so the save that follows still offers (and accepts) what it found
+        assert (
+            self.client.post(url, data | {"source_q": "victory kontainer", "sources": [str(other.pk)]}).status_code
+            == 302
+        )
+        assert PromiseSource.objects.filter(promise=self.promise, source=other).exists()
+
+    def test_a_figure_s_source_is_found_by_its_url_and_linked_to_the_indicator_s_promise(self):
+        other = make_source(url="https://kupang.example/berita/kontainer-1347")
+        url = reverse("promises:indicator_reading", args=[self.indicator.slug])
+        page = self.client.post(
+            url, {"version": "1", "source_q": "kontainer-1347", "cari_sumber": "1"}
+        ).content.decode()
+        assert f'<option value="{other.pk}">' in page
+        data = {
+            "version": "1",
+            "value": "1347",
+            "unit": "kontainer",
+            "as_of": "2025-08-14",
+            "counts": "delivered",
+            "said_by": "pemerintah",
+            "source": str(other.pk),
+            "source_q": "kontainer-1347",
+        }
+        assert self.client.post(url, data).status_code == 302
+        assert PromiseSource.objects.filter(promise=self.promise, source=other).exists()

@@ -22,6 +22,7 @@ dates = st.one_of(st.dates().map(str), text)
 numbers = st.one_of(st.decimals(allow_nan=True, allow_infinity=True).map(str), st.integers().map(str), text)
 
 
+NEW_SOURCE = {"new_outlet": "A", "new_headline": "B", "new_kind": "media"}
 KNOWN_SOURCE = "Sumber dengan URL ini sudah ada"
 
 
@@ -61,9 +62,7 @@ class WriteEndpointFuzzTests(TestCase):
         new_published=dates,
     )
     def test_the_status_form_never_fails_on_random_input(self, **data):
-        self.assert_safe(
-            reverse("promises:promise_status", args=[self.promise.pk]), data | {"new_outlet": "A", "new_headline": "B", "new_kind": "media"}
-        )
+        self.assert_safe(reverse("promises:promise_status", args=[self.promise.pk]), data | NEW_SOURCE)
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(

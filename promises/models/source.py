@@ -72,6 +72,15 @@ LIST_PAGE_SIZE = 50
 
 
 class SourceQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Sources whose outlet, headline or URL contain every word (case-insensitive): the editors' picker."""
+        words = (text or "").split()[:8]
+        if not words:
+            return self.none()
+        for word in words:
+            self = self.filter(Q(outlet__icontains=word) | Q(headline__icontains=word) | Q(url__icontains=word))
+        return self.order_by(*list_order())
+
     def for_list(self):
         """Sources with what they support and any replacement, newest first (4 queries: sources, their promise
         links, those promises, replacements with the new source)."""

@@ -52,7 +52,9 @@ def indicator_reading(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.select_related("promise__administration"), slug=slug)
     form = ReadingForm(request.POST, indicator=indicator)
     page = {"reading_form": form}
-    if form.is_valid():
+    if "cari_sumber" in request.POST:  # the source picker's search: nothing is saved
+        page["reading_form"] = form.searched(indicator=indicator)
+    elif form.is_valid():
         try:
             services.add_reading(
                 indicator,

@@ -71,7 +71,9 @@ def promise_status(request: HttpRequest, pk: int) -> HttpResponse:
     promise = get_object_or_404(Promise, pk=pk)
     form = StatusChangeForm(request.POST, promise=promise)
     page = {"status_form": form}
-    if form.is_valid():
+    if "cari_sumber" in request.POST:  # the source picker's search: nothing is saved
+        page["status_form"] = form.searched(promise=promise)
+    elif form.is_valid():
         data = form.cleaned_data | {"new_source": form.new_source_data()}
         try:
             result = services.record_status_change(promise, form_data=data, editor=request.user)
