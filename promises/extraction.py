@@ -162,6 +162,13 @@ STOPWORDS = _words(
     setiap sudah supaya tanpa tapi telah tentang terhadap tersebut tetapi tidak untuk ujar ya yaitu yakni yang
     """
 )
+# Words nearly every article and every promise of this tracker shares: they say nothing about which one it is.
+STOPWORDS |= _words(
+    """
+    kota kupang pemkot pemerintah wali wakil walikota ntt nusa tenggara timur christian widodo serena francis
+    cosgrova dr janji program kampanye capaian tahun bulan hari persen rp rupiah ribu juta miliar triliun unit
+    """
+)
 
 # --- Regular expressions ------------------------------------------------------------------------------------------
 

@@ -604,9 +604,13 @@ def test_ranking_folds_case_and_accents_and_strips_nya():
 
 
 def test_ranking_returns_at_most_the_limit_and_reads_any_iterable():
-    candidates = ((n, f"janji nomor {n}") for n in range(10))
-    assert rank("janji kampanye", candidates, limit=3) == [0, 1, 2]
+    candidates = ((n, f"sampah nomor {n}") for n in range(10))
+    assert rank("sampah kontainer", candidates, limit=3) == [0, 1, 2]
+
+
+def test_words_every_article_about_this_government_shares_do_not_rank():
+    assert rank("Wali Kota Kupang menepati janji kampanye", [("a", "Janji Wali Kota Kupang"), ("b", "sampah")]) == []
 
 
 def test_numbers_alone_do_not_make_a_candidate_match():
-    assert rank("sebanyak 1.347 unit", [("a", "1.347"), ("b", "unit kontainer")]) == ["b"]
+    assert rank("sebanyak 1.347 kontainer", [("a", "1.347"), ("b", "kontainer sampah")]) == ["b"]

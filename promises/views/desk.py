@@ -84,12 +84,14 @@ class Desk:
         the text shares most words with."""
         if not text.strip():
             return {"figures": [], "promises": []}
-        labels = [(ind, f"{ind.name} {ind.unit} {ind.description} {ind.promise.title}") for ind in self.indicators]
+        labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}") for ind in self.indicators]
         figures = []
         for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
             ranked = extraction.rank(figure.sentence, labels, limit=5)
             same_unit = [ind for ind in ranked if ind.unit.lower() == figure.unit]
-            figures.append({"figure": figure, "indicator": (same_unit or ranked or [None])[0]})
+            # only an indicator that shares words with the sentence and counts in the same unit: a wrong guess
+            # prefilled is worse than an empty choice
+            figures.append({"figure": figure, "indicator": (same_unit or [None])[0]})
         by_pk = {promise.pk: promise for promise in self.promises}
         ranked = extraction.rank(text, [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()], limit=5)
         return {"figures": figures, "promises": [by_pk[pk] for pk in ranked]}
