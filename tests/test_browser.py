@@ -149,7 +149,8 @@ def test_an_editor_changes_a_status_with_a_new_source_without_a_reload(kupang, b
     page.get_by_label("URL sumber baru").fill("https://kupang.example/liputan-baru")
     page.get_by_label("Media / penerbit").fill("Media Uji Kupang")
     page.get_by_label("Judul artikel").fill("Program berjalan")
-    page.get_by_label("Tanggal terbit").fill("2025-09-10")
+    page.get_by_label("Jenis sumber").select_option("media")
+    page.get_by_label("Tanggal terbit:", exact=True).fill("2025-09-10")
     page.get_by_role("button", name="Simpan status").click()
 
     expect(page.locator("#status-blok .badge").first).to_contain_text("Dalam proses")
