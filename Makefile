@@ -3,7 +3,7 @@ PORT ?= 8000
 PY := .venv/bin/python
 DEV := DEBUG=1
 
-.PHONY: run test setup lint format messages bench soak
+.PHONY: run test setup lint format messages bench soak editor-effort
 
 run:
 	@bin/venv requirements.txt
@@ -34,3 +34,8 @@ messages:
 # Production-like soak test: gunicorn + PostgreSQL, readers and editors at once, then the database is checked (docs/soak.md).
 soak:
 	@bin/soak
+
+# How long entering the five seed articles takes an editor on the desk, replayed in Chromium and priced by issue 12's
+# formula; prints the table (docs/editor-effort.md). CHROMIUM_PATH is read from the environment when set.
+editor-effort:
+	@bin/venv requirements-dev.txt && SECRET_KEY=effort $(PY) -m pytest -q -s -p no:cacheprovider tests/test_editor_effort.py

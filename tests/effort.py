@@ -10,7 +10,7 @@ What counts as what (docs/editor-effort.md):
 * a page load: opening a page (`goto`) or a full navigation after a click (a plain POST without JavaScript);
   checked against the browser's own "load" events;
 * an htmx swap: a click answered by htmx in place; checked against the page's `htmx:afterSwap` events;
-* a click: a button the editor presses (a submit button, "Pakai", "Tautkan", "+ Angka", "Ubah status");
+* a click: a button the editor presses ("Periksa URL", "Pakai", "Tautkan", "+ Angka", "Simpan semua"...);
 * a field: every form control the editor sets (text, number, date, select, radio, checkbox). A prefilled value
   that is already right costs nothing;
 * a list scanned: choosing from a select or a radio group (one each time), reading the suggestions from the
@@ -143,11 +143,6 @@ class Recorder:
             with self.page.expect_navigation(wait_until="load"):
                 button.click()
             self.effort.add(what, clicks=1, loads=1)
-
-    def click(self, target: Locator, what: str) -> None:
-        """A click that fetches nothing (opening a <details>, for example)."""
-        target.click()
-        self.effort.add(what, clicks=1)
 
     def paste(self, field: Locator, value: str, what: str) -> None:
         field.fill(value)
@@ -354,4 +349,29 @@ def costliest(efforts: list[Effort], n: int = 12) -> str:
     lines = [f"{'step':<52}{'times':>6}{'seconds':>9}{'share':>7}"]
     for what, costs in ranked:
         lines.append(f"{what:<52}{len(costs):>6}{sum(costs):>9.0f}{sum(costs) / everything:>7.0%}")
+    return "\n".join(lines)
+
+
+# The parts of an entry: each step's label starts with its part; a part's first step starts one row of it.
+PARTS = [
+    ("janji:", "a promise link row", ("janji: Tautkan (saran)", "janji: + Tautan ke janji")),
+    ("angka:", "a figure row", ("angka: Pakai (saran)", "angka: + Angka")),
+    ("status:", "a status row", ("status: + Perubahan status",)),
+    ("sumber baru:", "a new source's fields", ("sumber baru: Media / penerbit (ketik)",)),
+]
+
+
+def by_part(efforts: list[Effort]) -> str:
+    """Seconds per part of an entry, over all articles: the rows, a new source, and the rest (the article)."""
+    lines = [f"{'part':<26}{'count':>6}{'seconds':>9}{'each':>7}"]
+    rest = sum(effort.seconds for effort in efforts)
+    for prefix, name, starts in PARTS:
+        steps = [(what, cost) for effort in efforts for what, cost in effort.steps if what.startswith(prefix)]
+        count = sum(1 for what, _cost in steps if what in starts)
+        seconds = sum(cost for _what, cost in steps)
+        rest -= seconds
+        if count:
+            lines.append(f"{name:<26}{count:>6}{seconds:>9.0f}{seconds / count:>7.0f}")
+    name = "the rest, per article"
+    lines.append(f"{name:<26}{len(efforts):>6}{rest:>9.0f}{rest / len(efforts):>7.0f}")
     return "\n".join(lines)

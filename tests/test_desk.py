@@ -241,6 +241,11 @@ class DeskSaveTests(DeskTestCase):
         fresh = page.split('name="dimuat" value="')[1].split('"')[0]
         assert self.client.post(DESK, data | {"dimuat": fresh}).status_code == 302
 
+    def test_adding_a_row_keeps_the_time_the_desk_was_loaded_so_a_change_since_then_is_still_caught(self):
+        loaded = (timezone.now() - timedelta(minutes=5)).isoformat()
+        page = self.client.post(DESK, article(tambah="janji", dimuat=loaded)).content.decode()
+        assert f'name="dimuat" value="{loaded}"' in page
+
     def test_a_verdict_from_the_desk_waits_for_a_second_editor(self):
         data = with_rows(
             article(simpan="1"),

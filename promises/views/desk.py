@@ -97,6 +97,11 @@ class Desk:
         return {"figures": figures, "promises": [by_pk[pk] for pk in ranked]}
 
 
+def _kept_loaded_at(page: "Desk") -> str | None:
+    value = page.data.get("dimuat", "") if page.request.method == "POST" else ""
+    return value if _loaded_at(value) else None
+
+
 def _loaded_at(value: str):
     try:
         loaded = datetime.fromisoformat(value)
@@ -187,6 +192,7 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
             % {"names": names},
         )
         context["stale"] = stale.changed
+        context["loaded_at"] = timezone.now().isoformat()  # they have now seen the change: a second save goes through
         return None
     except ValidationError as error:
         article.add_error(None, error.messages)
@@ -198,6 +204,7 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
         return redirect(url)
     context.clear()
     context["saved"] = summary
+    context["loaded_at"] = timezone.now().isoformat()
     return _render(request, page, {"url": done["source"].url}, {kind: [] for kind in ROWS}, context)
 
 
@@ -226,7 +233,9 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
         "administration": page.administration,
         "source": source,
         "known": _known(source) if source else None,
-        "loaded_at": timezone.now().isoformat(),
+        # The time the editor first loaded what they are looking at: kept through every re-render (adding a row,
+        # a suggestion), renewed only on a fresh page, after a save, or after a refusal that showed what changed.
+        "loaded_at": context.pop("loaded_at", None) or _kept_loaded_at(page) or timezone.now().isoformat(),
         "counts": {kind: len(forms) for kind, forms in context["row_forms"].items()},
         "suggestions": page.suggestions(article_raw.get("text", "") or page.data.get("text", ""), published),
         "max_rows": MAX_ROWS,
