@@ -131,6 +131,21 @@ class VersionedForm(VisibleTextForm, forms.Form):
         return form
 
 
+def source_kind_field() -> forms.ChoiceField:
+    """What a source is, for an editor recording one (field checks are ours, not a choice here)."""
+    choices = [(k, v) for k, v in Source.Kind.choices if k != Source.Kind.LAPANGAN]
+    return forms.ChoiceField(label=_("Jenis sumber"), choices=[("", _("— pilih —")), *choices], required=False)
+
+
+def published_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Tanggal terbit"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[PUBLISHED_NOT_IN_FUTURE],
+    )
+
+
 class NewSourceFields(VisibleTextForm, forms.Form):
     """A source pasted on the spot: its URL (normalised; an existing URL reuses that source), outlet, headline, kind
     and date, or "date unknown" (most articles online show none)."""
@@ -138,17 +153,8 @@ class NewSourceFields(VisibleTextForm, forms.Form):
     new_url = forms.CharField(label=_("URL sumber baru"), required=False, max_length=1000)
     new_outlet = forms.CharField(label=_("Media / penerbit"), required=False, max_length=200)
     new_headline = forms.CharField(label=_("Judul artikel"), required=False, max_length=500)
-    new_kind = forms.ChoiceField(
-        label=_("Jenis sumber"),
-        choices=[("", _("— pilih —")), *[(k, v) for k, v in Source.Kind.choices if k != Source.Kind.LAPANGAN]],
-        required=False,
-    )
-    new_published = forms.DateField(
-        label=_("Tanggal terbit"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[PUBLISHED_NOT_IN_FUTURE],
-    )
+    new_kind = source_kind_field()
+    new_published = published_field()
     new_date_unknown = forms.BooleanField(label=_("Tanggal terbit tidak diketahui"), required=False)
 
     def clean_new_url(self):
@@ -567,17 +573,8 @@ class ArticleForm(VisibleTextForm, forms.Form):
     url = forms.CharField(label=_("URL artikel"), max_length=1000, widget=forms.URLInput)
     outlet = forms.CharField(label=_("Media / penerbit"), max_length=200, required=False)
     headline = forms.CharField(label=_("Judul artikel (persis)"), max_length=500, required=False)
-    kind = forms.ChoiceField(
-        label=_("Jenis sumber"),
-        choices=[("", _("— pilih —")), *[(k, v) for k, v in Source.Kind.choices if k != Source.Kind.LAPANGAN]],
-        required=False,
-    )
-    published = forms.DateField(
-        label=_("Tanggal terbit"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[PUBLISHED_NOT_IN_FUTURE],
-    )
+    kind = source_kind_field()
+    published = published_field()
     published_precision = forms.ChoiceField(label=_("Ketelitian tanggal"), choices=Precision.choices, required=False)
     date_unknown = forms.BooleanField(label=_("Tanggal terbit tidak diketahui"), required=False)
     reliability = forms.ChoiceField(

@@ -31,6 +31,8 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from promises.forms import ReadingRowForm
+
 HERE = Path(__file__).resolve().parent
 SCRIPTS = HERE / "fixtures" / "effort"
 SEEDS = HERE / "fixtures" / "seeds"
@@ -48,21 +50,7 @@ LISTEN = (
 )
 
 # A reading row's fields in the order an editor goes through them, and what an untouched row holds.
-READING_ORDER = [
-    "indicator",
-    "value",
-    "value_max",
-    "qualifier",
-    "unit",
-    "as_of",
-    "as_of_precision",
-    "period_start",
-    "measure",
-    "counts",
-    "said_by",
-    "said_by_name",
-    "note",
-]
+READING_ORDER = [f.name for f in ReadingRowForm().visible_fields() if f.name != "before_term"]
 READING_DEFAULTS = {
     "value_max": "",
     "qualifier": "",

@@ -43,7 +43,25 @@ class LogKind(models.TextChoices):
     INDICATOR_NEW = "indikator_baru", _("Indikator baru")
 
 
-class LogEntry(models.Model):
+class AppendOnly(models.Model):
+    """A public record: written once, never edited, never deleted (the admin refuses both too)."""
+
+    edit_refused = _("Catatan perubahan tidak dapat diubah.")
+    delete_refused = _("Catatan perubahan tidak dapat dihapus.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(self.edit_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.delete_refused)
+
+
+class LogEntry(AppendOnly):
     Kind = LogKind
 
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind)
@@ -90,16 +108,8 @@ class LogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("Catatan perubahan tidak dapat diubah."))
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("promises:change", kwargs={"pk": self.pk})
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Catatan perubahan tidak dapat dihapus."))
 
     def title(self) -> str:
         """One line for a feed entry: "CP-2 Dana Pengaman: Belum dinilai → Tersendat", "Angka baru: … · 1.347 unit"."""

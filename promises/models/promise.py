@@ -168,7 +168,7 @@ class PromiseQuerySet(models.QuerySet):
         )
 
 
-from .log import LogEntry  # noqa: E402 (the log refers to promises by name only)
+from .log import AppendOnly, LogEntry  # noqa: E402 (the log refers to promises by name only)
 
 
 class Promise(models.Model):
@@ -306,8 +306,11 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.select_related("promise", "editor").prefetch_related("sources").order_by("-created_at", "-pk")
 
 
-class StatusChange(models.Model):
+class StatusChange(AppendOnly):
     """One row of a promise's public timeline. Append-only: never edited, never deleted."""
+
+    edit_refused = _("Riwayat status tidak dapat diubah.")
+    delete_refused = _("Riwayat status tidak dapat dihapus.")
 
     class Kind(models.TextChoices):
         CHANGE = "perubahan", _("Perubahan")
@@ -369,14 +372,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.promise.code}: {self.get_from_status_display()} → {self.get_to_status_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValidationError(_("Riwayat status tidak dapat diubah."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Riwayat status tidak dapat dihapus."))
 
     @staticmethod
     def check_rules(*, status: str, verification: str, reason: str, has_source: bool) -> None:
