@@ -594,6 +594,14 @@ class ArticleForm(VisibleTextForm, forms.Form):
         help_text=_("Netral, dengan kata-kata sendiri: apa yang dilaporkan artikel ini."),
     )
     before_term = forms.BooleanField(label=_("Ya, artikel ini dari sebelum masa jabatan"), required=False)
+    # Who gives the article's figures, chosen once: every figure row added afterwards starts with it (and can
+    # be changed row by row). Nothing is chosen for the editor.
+    said_by = forms.ChoiceField(
+        label=_("Angka dalam artikel ini disampaikan oleh"),
+        choices=[("", _("— pilih per angka —")), *Reading.SaidBy.choices],
+        required=False,
+    )
+    said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
     text = forms.CharField(
         label=_("Teks artikel (tidak wajib)"),
         required=False,

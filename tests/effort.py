@@ -227,6 +227,14 @@ def replay(rec: Recorder, base: str, script: dict, *, promises: dict[str, int], 
         rec.paste(_field(page, "text"), seed_text(script), "teks artikel (tempel)")
         rec.submit(page.get_by_role("button", name="Cari saran dari teks"), "Cari saran dari teks")
         rec.scan("saran dari teks (baca)")
+    speakers = {
+        (row.get("said_by", ""), row.get("said_by_name", "")) for row in script["rows"] if row["kind"] == "angka"
+    }
+    if len(speakers) == 1:  # one speaker for all the article's figures: chosen once, for the article
+        said_by, name = speakers.pop()
+        _set(rec, "said_by", said_by, "artikel: angka disampaikan oleh")
+        if name:
+            _set(rec, "said_by_name", name, "artikel: nama / jabatan")
     for row in script["rows"]:
         {"janji": _link_row, "angka": _reading_row, "status": _status_row}[row["kind"]](
             rec, row, promises=promises, indicators=indicators

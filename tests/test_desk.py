@@ -120,6 +120,14 @@ class DeskPageTests(DeskTestCase):
         assert f'<option value="{self.indicator.pk}" selected>' in used  # the indicator that shares the words
         assert 'name="angka-0-as_of" value="2025-08-14"' in used
 
+    def test_who_gives_the_article_s_figures_is_chosen_once_and_starts_every_new_figure_row(self):
+        used = self.client.post(DESK, article(text=ARTICLE, pakai="0", said_by="wali_kota")).content.decode()
+        assert '<option value="wali_kota" selected>' in used.split('name="angka-0-said_by"')[1].split("</select>")[0]
+        added = self.client.post(DESK, article(tambah="angka", said_by="dprd")).content.decode()
+        assert '<option value="dprd" selected>' in added.split('name="angka-0-said_by"')[1].split("</select>")[0]
+        plain = self.client.post(DESK, article(tambah="angka")).content.decode()
+        assert 'value="" selected>— pilih —' in plain.split('name="angka-0-said_by"')[1].split("</select>")[0]
+
     def test_a_promise_the_text_talks_about_is_offered_and_linked_in_one_click(self):
         page = self.client.post(DESK, article(text=ARTICLE, saran="1")).content.decode()
         assert f'name="tautkan" value="{self.other.pk}"' in page

@@ -28,6 +28,7 @@ PAGE = "promises/desk.html"
 ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
 MAX_ROWS = 30  # per kind: an article that says more is recorded in two saves
 MAX_SUGGESTIONS = 25
+MAX_PROMISE_SUGGESTIONS = 8
 DESK_PERMISSIONS = ["promises.add_source", "promises.add_reading", "promises.add_statuschange"]
 
 
@@ -93,7 +94,8 @@ class Desk:
             # prefilled is worse than an empty choice
             figures.append({"figure": figure, "indicator": (same_unit or [None])[0]})
         by_pk = {promise.pk: promise for promise in self.promises}
-        ranked = extraction.rank(text, [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()], limit=5)
+        labels = [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()]
+        ranked = extraction.rank(text, labels, limit=MAX_PROMISE_SUGGESTIONS)
         return {"figures": figures, "promises": [by_pk[pk] for pk in ranked]}
 
 
@@ -125,7 +127,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             return saved
         rows = None  # the bound forms with their errors are in the context
     elif action == "tambah" and page.data["tambah"] in ROWS and len(rows[page.data["tambah"]]) < MAX_ROWS:
-        rows[page.data["tambah"]].append({})
+        rows[page.data["tambah"]].append(_said_by(article_raw) if page.data["tambah"] == "angka" else {})
     elif action == "hapus":
         kind, _sep, index = page.data["hapus"].partition("-")
         if kind in ROWS and index.isdigit() and int(index) < len(rows[kind]):
@@ -157,7 +159,13 @@ def _use_suggestion(page: Desk, rows: dict, article_raw: dict) -> None:
             "as_of": figure.as_of.isoformat() if figure.as_of else "",
             "as_of_precision": figure.precision or "",
         }
+        | _said_by(article_raw)
     )
+
+
+def _said_by(article_raw: dict) -> dict:
+    """Who gives the article's figures, as the editor chose it once for the article."""
+    return {"said_by": article_raw.get("said_by", ""), "said_by_name": article_raw.get("said_by_name", "")}
 
 
 def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | None:
