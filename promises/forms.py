@@ -879,3 +879,20 @@ class ReadingFixForm(VersionedForm):
         if cleaned["action"] == "koreksi" and not self.correction():
             self.add_error("value", _("Isi nilai, tanggal atau keterangan yang benar untuk koreksi."))
         return cleaned
+
+
+class IndicatorNoteForm(VersionedForm):
+    """The indicator's reconciliation note: what its figures, and the conflicts between them, mean."""
+
+    versioned_as = "indicator"
+    note = forms.CharField(
+        label=_("Catatan rekonsiliasi (tampil di halaman indikator)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["note"].initial = self.versioned.note

@@ -64,6 +64,11 @@ class Editing:
         return self._has("promises.add_promise") or self._has("promises.add_indicator")
 
     @cached_property
+    def note(self) -> bool:
+        """May edit an indicator's reconciliation note."""
+        return self._has("promises.change_indicator")
+
+    @cached_property
     def correct(self) -> bool:
         """May correct or withdraw a figure."""
         return self._has("promises.change_reading")

@@ -531,3 +531,14 @@ def record_article(article: Article, *, loaded_at, editor) -> dict:
                 )
             )
     return done
+
+
+@transaction.atomic
+def update_indicator_note(indicator: Indicator, *, expected_version: int, note: str, editor) -> Indicator:
+    """The indicator's reconciliation note (what its conflicting figures mean), version-checked and logged."""
+    note = (note or "").strip()
+    with cache.batch():
+        _take_version(Indicator, indicator.pk, expected_version, note=note)
+        _log(Kind.INDICATOR_NOTE, promise=indicator.promise, indicator=indicator, note=note, editor=editor)
+    indicator.refresh_from_db()
+    return indicator

@@ -19,6 +19,7 @@ urlpatterns = [
     path("janji/baru/", promises.promise_new, name="promise_new"),
     path("janji/<int:pk>/indikator/baru/", indicators.indicator_new, name="indicator_new"),
     path("indikator/<slug:slug>/koreksi/", indicators.indicator_fix, name="indicator_fix"),
+    path("indikator/<slug:slug>/catatan/", indicators.indicator_note, name="indicator_note"),
     path("sumber/", sources.source_list, name="sources"),
     path("sumber/tambah/", sources.source_add, name="source_add"),
     path("klaim/", pages.claim_list, name="claims"),

@@ -575,3 +575,28 @@ class SourcePickerTests(DeskTestCase):
         }
         assert self.client.post(url, data).status_code == 302
         assert PromiseSource.objects.filter(promise=self.promise, source=other).exists()
+
+
+class IndicatorNoteTests(DeskTestCase):
+    def post(self, **data):
+        values = {"version": str(Indicator.objects.get(pk=self.indicator.pk).version), "note": "900 dan 1.300 berbeda."}
+        return self.client.post(reverse("promises:indicator_note", args=[self.indicator.slug]), values | data)
+
+    def test_an_editor_edits_the_reconciliation_note_and_it_is_in_the_log(self):
+        assert self.post().status_code == 302
+        assert Indicator.objects.get(pk=self.indicator.pk).note == "900 dan 1.300 berbeda."
+        entry = LogEntry.objects.get()
+        assert (entry.kind, entry.indicator, entry.note) == (
+            "catatan_indikator",
+            self.indicator,
+            "900 dan 1.300 berbeda.",
+        )
+        self.client.logout()
+        assert "Catatan baru: 900 dan 1.300 berbeda." in self.client.get(reverse("promises:changes")).content.decode()
+
+    def test_a_note_from_a_stale_page_or_without_permission_changes_nothing(self):
+        before = snapshot()
+        self.post(version="99")
+        self.client.force_login(make_user("pembaca"))
+        assert self.post().status_code == 403
+        assert snapshot() == before

@@ -28,6 +28,8 @@ GROUPS = {
         "view_statusproposal",
         "approve_statusproposal",
         "view_logentry",
+        # from 0014 on: editors edit an indicator's reconciliation note (what the conflicting figures mean)
+        "change_indicator",
     ],
     # "Admin" gets every permission of this app and of users and groups (see below).
     "Admin": None,

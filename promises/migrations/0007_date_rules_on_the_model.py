@@ -5,24 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0006_date_precision'),
+        ("promises", "0006_date_precision"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='statuschange',
-            options={'ordering': ['-created_at', '-pk'], 'verbose_name': 'perubahan status', 'verbose_name_plural': 'riwayat perubahan status'},
+            name="statuschange",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "verbose_name": "perubahan status",
+                "verbose_name_plural": "riwayat perubahan status",
+            },
         ),
         migrations.AlterField(
-            model_name='reading',
-            name='as_of',
-            field=models.DateField(validators=[promises.models.dates.NotInFuture('Tanggal angka tidak boleh di masa depan.')], verbose_name='per tanggal'),
+            model_name="reading",
+            name="as_of",
+            field=models.DateField(
+                validators=[promises.models.dates.NotInFuture("Tanggal angka tidak boleh di masa depan.")],
+                verbose_name="per tanggal",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='published',
-            field=models.DateField(blank=True, null=True, validators=[promises.models.dates.NotInFuture('Tanggal terbit tidak boleh di masa depan.')], verbose_name='tanggal terbit'),
+            model_name="source",
+            name="published",
+            field=models.DateField(
+                blank=True,
+                null=True,
+                validators=[promises.models.dates.NotInFuture("Tanggal terbit tidak boleh di masa depan.")],
+                verbose_name="tanggal terbit",
+            ),
         ),
     ]

@@ -8,142 +8,271 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0007_date_rules_on_the_model'),
+        ("promises", "0007_date_rules_on_the_model"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConflictMark',
+            name="ConflictMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('conflicting', models.BooleanField(help_text='Centang bila kedua angka bertentangan; kosongkan bila tidak.', verbose_name='bertentangan')),
-                ('reason', models.TextField(verbose_name='alasan')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waktu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "conflicting",
+                    models.BooleanField(
+                        help_text="Centang bila kedua angka bertentangan; kosongkan bila tidak.",
+                        verbose_name="bertentangan",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="alasan")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="waktu")),
             ],
             options={
-                'verbose_name': 'tanda pertentangan',
-                'verbose_name_plural': 'tanda pertentangan',
+                "verbose_name": "tanda pertentangan",
+                "verbose_name_plural": "tanda pertentangan",
             },
         ),
         migrations.RemoveConstraint(
-            model_name='reading',
-            name='reading_qualifier_valid',
+            model_name="reading",
+            name="reading_qualifier_valid",
         ),
         migrations.AddField(
-            model_name='reading',
-            name='key',
-            field=models.CharField(blank=True, help_text='Kode di berkas data awal.', max_length=120, verbose_name='kode data'),
+            model_name="reading",
+            name="key",
+            field=models.CharField(
+                blank=True, help_text="Kode di berkas data awal.", max_length=120, verbose_name="kode data"
+            ),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='measure',
-            field=models.CharField(choices=[('total', 'jumlah per tanggal'), ('period', 'jumlah selama periode'), ('event', 'satu kejadian')], default='total', max_length=10, verbose_name='jenis ukuran'),
+            model_name="reading",
+            name="measure",
+            field=models.CharField(
+                choices=[
+                    ("total", "jumlah per tanggal"),
+                    ("period", "jumlah selama periode"),
+                    ("event", "satu kejadian"),
+                ],
+                default="total",
+                max_length=10,
+                verbose_name="jenis ukuran",
+            ),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='part_of',
-            field=models.ForeignKey(blank=True, help_text='Angka yang merupakan bagian dari angka lain (28 dari 162 pasien) tidak dibandingkan dengannya.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='parts', to='promises.reading', verbose_name='bagian dari'),
+            model_name="reading",
+            name="part_of",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Angka yang merupakan bagian dari angka lain (28 dari 162 pasien) tidak dibandingkan dengannya.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="parts",
+                to="promises.reading",
+                verbose_name="bagian dari",
+            ),
         ),
         migrations.AddField(
-            model_name='reading',
-            name='period_start',
-            field=models.DateField(blank=True, help_text='Untuk angka selama suatu periode; ketelitiannya sama dengan tanggal akhir.', null=True, validators=[promises.models.dates.NotInFuture('Tanggal angka tidak boleh di masa depan.')], verbose_name='awal periode'),
+            model_name="reading",
+            name="period_start",
+            field=models.DateField(
+                blank=True,
+                help_text="Untuk angka selama suatu periode; ketelitiannya sama dengan tanggal akhir.",
+                null=True,
+                validators=[promises.models.dates.NotInFuture("Tanggal angka tidak boleh di masa depan.")],
+                verbose_name="awal periode",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='reliability',
-            field=models.CharField(blank=True, choices=[('', 'tidak ada putusan'), ('advertorial', 'advertorial'), ('partisan', 'partisan'), ('salinan', 'salinan dari situs lain')], default='', help_text='Hanya untuk putusan keandalan: advertorial, partisan, atau salinan. Catatan lain: kolom catatan.', max_length=20, verbose_name='keandalan'),
+            model_name="source",
+            name="reliability",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "tidak ada putusan"),
+                    ("advertorial", "advertorial"),
+                    ("partisan", "partisan"),
+                    ("salinan", "salinan dari situs lain"),
+                ],
+                default="",
+                help_text="Hanya untuk putusan keandalan: advertorial, partisan, atau salinan. Catatan lain: kolom catatan.",
+                max_length=20,
+                verbose_name="keandalan",
+            ),
         ),
         migrations.AddField(
-            model_name='statuschange',
-            name='kind',
-            field=models.CharField(choices=[('perubahan', 'Perubahan'), ('penilaian_awal', 'Penilaian awal'), ('koreksi', 'Koreksi')], default='perubahan', help_text='Penilaian awal bertanggal sumber terbaru yang menjadi dasarnya.', max_length=20, verbose_name='jenis'),
+            model_name="statuschange",
+            name="kind",
+            field=models.CharField(
+                choices=[("perubahan", "Perubahan"), ("penilaian_awal", "Penilaian awal"), ("koreksi", "Koreksi")],
+                default="perubahan",
+                help_text="Penilaian awal bertanggal sumber terbaru yang menjadi dasarnya.",
+                max_length=20,
+                verbose_name="jenis",
+            ),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='date_precision',
-            field=models.CharField(choices=[('day', 'tanggal'), ('month', 'bulan'), ('year', 'tahun')], default='day', max_length=5, verbose_name='ketelitian tanggal'),
+            model_name="claim",
+            name="date_precision",
+            field=models.CharField(
+                choices=[("day", "tanggal"), ("month", "bulan"), ("year", "tahun")],
+                default="day",
+                max_length=5,
+                verbose_name="ketelitian tanggal",
+            ),
         ),
         migrations.AlterField(
-            model_name='reading',
-            name='as_of_precision',
-            field=models.CharField(choices=[('day', 'tanggal'), ('month', 'bulan'), ('year', 'tahun')], default='day', max_length=5, verbose_name='ketelitian tanggal'),
+            model_name="reading",
+            name="as_of_precision",
+            field=models.CharField(
+                choices=[("day", "tanggal"), ("month", "bulan"), ("year", "tahun")],
+                default="day",
+                max_length=5,
+                verbose_name="ketelitian tanggal",
+            ),
         ),
         migrations.AlterField(
-            model_name='reading',
-            name='qualifier',
-            field=models.CharField(blank=True, choices=[('', 'tepat'), ('lebih_dari', 'lebih dari'), ('setidaknya', 'setidaknya'), ('sekitar', 'sekitar'), ('hingga', 'hingga'), ('kurang_dari', 'kurang dari')], default='', max_length=20, verbose_name='keterangan nilai'),
+            model_name="reading",
+            name="qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "tepat"),
+                    ("lebih_dari", "lebih dari"),
+                    ("setidaknya", "setidaknya"),
+                    ("sekitar", "sekitar"),
+                    ("hingga", "hingga"),
+                    ("kurang_dari", "kurang dari"),
+                ],
+                default="",
+                max_length=20,
+                verbose_name="keterangan nilai",
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='reliability_note',
-            field=models.CharField(blank=True, help_text='Catatan tentang sumber, ditampilkan apa adanya.', max_length=500, verbose_name='catatan'),
+            model_name="source",
+            name="reliability_note",
+            field=models.CharField(
+                blank=True,
+                help_text="Catatan tentang sumber, ditampilkan apa adanya.",
+                max_length=500,
+                verbose_name="catatan",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('qualifier__in', ['', 'lebih_dari', 'setidaknya', 'sekitar', 'hingga', 'kurang_dari'])), name='reading_qualifier_valid'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("qualifier__in", ["", "lebih_dari", "setidaknya", "sekitar", "hingga", "kurang_dari"])
+                ),
+                name="reading_qualifier_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('measure__in', ['total', 'period', 'event'])), name='reading_measure_valid'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("measure__in", ["total", "period", "event"])), name="reading_measure_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('as_of_precision__in', ['day', 'month', 'year'])), name='reading_precision_valid'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("as_of_precision__in", ["day", "month", "year"])), name="reading_precision_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(('period_start__isnull', True), ('period_start__lte', models.F('as_of')), _connector='OR'), name='reading_period_ordered'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("period_start__isnull", True), ("period_start__lte", models.F("as_of")), _connector="OR"
+                ),
+                name="reading_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('measure', 'period'), _negated=True), ('period_start__isnull', False), _connector='OR'), name='reading_period_has_start'),
+            model_name="reading",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("measure", "period"), _negated=True), ("period_start__isnull", False), _connector="OR"
+                ),
+                name="reading_period_has_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reading',
-            constraint=models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('key',), name='unique_reading_key'),
+            model_name="reading",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True), fields=("key",), name="unique_reading_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('reliability__in', ['', 'advertorial', 'partisan', 'salinan'])), name='source_reliability_valid'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reliability__in", ["", "advertorial", "partisan", "salinan"])),
+                name="source_reliability_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['perubahan', 'penilaian_awal', 'koreksi'])), name='status_change_kind_valid'),
+            model_name="statuschange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["perubahan", "penilaian_awal", "koreksi"])),
+                name="status_change_kind_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictmark',
-            name='editor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='editor'),
+            model_name="conflictmark",
+            name="editor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="editor",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictmark',
-            name='first',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='promises.reading', verbose_name='angka pertama'),
+            model_name="conflictmark",
+            name="first",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="promises.reading",
+                verbose_name="angka pertama",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictmark',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflict_marks', to='promises.indicator', verbose_name='indikator'),
+            model_name="conflictmark",
+            name="indicator",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="conflict_marks",
+                to="promises.indicator",
+                verbose_name="indikator",
+            ),
         ),
         migrations.AddField(
-            model_name='conflictmark',
-            name='second',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='promises.reading', verbose_name='angka kedua'),
+            model_name="conflictmark",
+            name="second",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="promises.reading",
+                verbose_name="angka kedua",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflictmark',
-            constraint=models.UniqueConstraint(fields=('first', 'second'), name='unique_conflict_mark'),
+            model_name="conflictmark",
+            constraint=models.UniqueConstraint(fields=("first", "second"), name="unique_conflict_mark"),
         ),
         migrations.AddConstraint(
-            model_name='conflictmark',
-            constraint=models.CheckConstraint(condition=models.Q(('first__lt', models.F('second'))), name='conflict_mark_pair_ordered'),
+            model_name="conflictmark",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first__lt", models.F("second"))), name="conflict_mark_pair_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='conflictmark',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='conflict_mark_has_reason'),
+            model_name="conflictmark",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="conflict_mark_has_reason"
+            ),
         ),
     ]

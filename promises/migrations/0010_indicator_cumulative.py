@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0009_editors_mark_conflicts'),
+        ("promises", "0009_editors_mark_conflicts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='cumulative',
-            field=models.BooleanField(default=False, help_text='Jumlah per tanggal di sini menghitung semua yang dikerjakan sejak program mulai.', verbose_name='jumlah sejak awal'),
+            model_name="indicator",
+            name="cumulative",
+            field=models.BooleanField(
+                default=False,
+                help_text="Jumlah per tanggal di sini menghitung semua yang dikerjakan sejak program mulai.",
+                verbose_name="jumlah sejak awal",
+            ),
         ),
     ]

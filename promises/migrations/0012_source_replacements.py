@@ -7,28 +7,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promises', '0011_history_keeps_its_sources'),
+        ("promises", "0011_history_keeps_its_sources"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceReplacement',
+            name="SourceReplacement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='alasan')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='waktu')),
-                ('editor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='editor')),
-                ('new', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='promises.source', verbose_name='sumber pengganti')),
-                ('old', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='promises.source', verbose_name='sumber lama')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField(verbose_name="alasan")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="waktu")),
+                (
+                    "editor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="editor",
+                    ),
+                ),
+                (
+                    "new",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaces",
+                        to="promises.source",
+                        verbose_name="sumber pengganti",
+                    ),
+                ),
+                (
+                    "old",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="promises.source",
+                        verbose_name="sumber lama",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'penggantian sumber',
-                'verbose_name_plural': 'penggantian sumber',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('old', models.F('new')), _negated=True), name='source_replacement_differs'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='source_replacement_has_reason')],
+                "verbose_name": "penggantian sumber",
+                "verbose_name_plural": "penggantian sumber",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("old", models.F("new")), _negated=True), name="source_replacement_differs"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True), name="source_replacement_has_reason"
+                    ),
+                ],
             },
         ),
     ]

@@ -41,6 +41,7 @@ class LogKind(models.TextChoices):
     SOURCE_LINKED = "sumber", _("Sumber baru untuk janji")
     PROMISE_NEW = "janji_baru", _("Janji baru dicatat")
     INDICATOR_NEW = "indikator_baru", _("Indikator baru")
+    INDICATOR_NOTE = "catatan_indikator", _("Catatan indikator diubah")
 
 
 class AppendOnly(models.Model):

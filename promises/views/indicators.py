@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import charts, services
-from ..forms import ConflictMarkForm, IndicatorNewForm, ReadingFixForm, ReadingForm
+from ..forms import ConflictMarkForm, IndicatorNewForm, IndicatorNoteForm, ReadingFixForm, ReadingForm
 from ..middleware import cached_page
 from ..models import Indicator, Promise
 from ..permissions import Editing
@@ -37,6 +37,8 @@ def _context(request: HttpRequest, indicator: Indicator) -> dict:
         context["mark_form"] = ConflictMarkForm(indicator=indicator)
     if Editing(request).correct:
         context["fix_form"] = ReadingFixForm(indicator=indicator)
+    if Editing(request).note:
+        context["note_form"] = IndicatorNoteForm(indicator=indicator)
     return context
 
 
@@ -164,4 +166,33 @@ def indicator_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "promises/indicator_new.html",
         {"form": form, "promise": promise, "administration": promise.administration},
+    )
+
+
+@require_POST
+@login_required
+@permission_required("promises.change_indicator", raise_exception=True)
+def indicator_note(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, slug=slug)
+    form = IndicatorNoteForm(request.POST, indicator=indicator)
+    page = {"note_form": form}
+    if form.is_valid():
+        try:
+            services.update_indicator_note(
+                indicator,
+                expected_version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+                editor=request.user,
+            )
+            page = {"note_saved": True}
+        except services.Stale as stale:
+            message = _("Catatan tidak disimpan: indikator ini sudah diubah orang lain sejak Anda membukanya.")
+            page["note_form"] = form.rebound(stale.current, message)
+    return answer(
+        request,
+        saved=_("Catatan indikator disimpan.") if "note_saved" in page else None,
+        page=DETAIL,
+        fragment="body",
+        context=lambda: _fresh_context(request, slug, **page),
+        redirect_to=indicator,
     )
