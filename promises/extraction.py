@@ -684,3 +684,24 @@ def rank[K](text: str, candidates: Iterable[tuple[K, str]], limit: int = 5) -> l
     scored = [item for item in scored if item[0] > 0]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [key for _, _, key in scored[:limit]]
+
+
+def rank_by_sentence[K](text: str, candidates: Iterable[tuple[K, str]], limit: int = 8) -> list[K]:
+    """For an article that names many promises: in each sentence, the candidate sharing the most content words
+    with it (at least two), in the order the article brings them up; then the best over the whole text.
+
+    A round-up names a dozen promises in a sentence each, which a single ranking over the whole text drowns.
+    """
+    labelled = [(key, content_words(label)) for key, label in candidates]
+    found: list[K] = []
+    for start, end in _sentences(text):
+        words = content_words(text[start:end])
+        if len(words) < 2:
+            continue
+        best = max(labelled, key=lambda item: len(words & item[1]), default=None)
+        if best is not None and len(words & best[1]) >= 2 and best[0] not in found:
+            found.append(best[0])
+    for key in rank(text, [(key, " ".join(words)) for key, words in labelled], limit=limit):
+        if key not in found:
+            found.append(key)
+    return found[:limit]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from promises.extraction import QUALIFIERS, Figure, find_dates, find_figures, rank
+from promises.extraction import QUALIFIERS, Figure, find_dates, find_figures, rank, rank_by_sentence
 from promises.models import Reading
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -614,3 +614,17 @@ def test_words_every_article_about_this_government_shares_do_not_rank():
 
 def test_numbers_alone_do_not_make_a_candidate_match():
     assert rank("sebanyak 1.347 kontainer", [("a", "1.347"), ("b", "kontainer sampah")]) == ["b"]
+
+
+def test_a_round_up_names_each_promise_in_the_order_it_brings_them_up():
+    text = (
+        "Pemkot menyalurkan tempat sampah untuk setiap RT. Mobil pengantin gratis sudah dipakai warga. "
+        "Liang lahat gratis juga berjalan."
+    )
+    candidates = [
+        ("lahat", "Liang lahat gratis bagi warga"),
+        ("sampah", "Tempat sampah di setiap RT"),
+        ("mobil", "Mobil pengantin gratis"),
+        ("lain", "Beasiswa kuliah"),
+    ]
+    assert rank_by_sentence(text, candidates) == ["sampah", "mobil", "lahat"]

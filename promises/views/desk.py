@@ -28,7 +28,7 @@ PAGE = "promises/desk.html"
 ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
 MAX_ROWS = 30  # per kind: an article that says more is recorded in two saves
 MAX_SUGGESTIONS = 25
-MAX_PROMISE_SUGGESTIONS = 8
+MAX_PROMISE_SUGGESTIONS = 12
 DESK_PERMISSIONS = ["promises.add_source", "promises.add_reading", "promises.add_statuschange"]
 
 
@@ -95,7 +95,7 @@ class Desk:
             figures.append({"figure": figure, "indicator": (same_unit or [None])[0]})
         by_pk = {promise.pk: promise for promise in self.promises}
         labels = [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()]
-        ranked = extraction.rank(text, labels, limit=MAX_PROMISE_SUGGESTIONS)
+        ranked = extraction.rank_by_sentence(text, labels, limit=MAX_PROMISE_SUGGESTIONS)
         return {"figures": figures, "promises": [by_pk[pk] for pk in ranked]}
 
 
