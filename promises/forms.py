@@ -228,6 +228,36 @@ class SourcePicker(forms.Form):
 NEW_SOURCE_FIELDS = ["new_url", "new_outlet", "new_headline", "new_kind", "new_published", "new_date_unknown"]
 
 
+def check_status_row(form: forms.Form, promise: Promise, cleaned: dict, *, has_source: bool) -> None:
+    """The rules of a status save, for the promise page's form and the desk's status rows alike: a recheck keeps
+    the current status; the current status again needs "Diperiksa ulang"; a change follows
+    `StatusChange.check_rules`. Errors go on the form's fields (a missing source on the form as a whole)."""
+    same = cleaned["status"] == promise.status and (cleaned.get("verification") or "") == promise.verification
+    if cleaned.get("recheck") and not same:
+        form.add_error(
+            "recheck", _("Pemeriksaan ulang tidak mengubah status: pilih status yang sekarang, atau hapus centang.")
+        )
+    elif same and not cleaned.get("recheck"):
+        form.add_error(
+            "status",
+            _(
+                "Status dan verifikasinya sama dengan yang sekarang. "
+                "Centang “Diperiksa ulang” bila Anda memeriksanya lagi."
+            ),
+        )
+    elif not cleaned.get("recheck"):
+        try:
+            StatusChange.check_rules(
+                status=cleaned["status"],
+                verification=cleaned.get("verification", ""),
+                reason=cleaned.get("reason", ""),
+                has_source=has_source,
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                form.add_error(field if field in form.fields and field != "sources" else None, messages)
+
+
 class StatusChangeForm(SourcePicker, VersionedForm, NewSourceFields):
     versioned_as = "promise"
     status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
@@ -274,36 +304,9 @@ class StatusChangeForm(SourcePicker, VersionedForm, NewSourceFields):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        promise = self.versioned
-        same = cleaned["status"] == promise.status and (cleaned.get("verification") or "") == promise.verification
-        if cleaned.get("recheck") and not same:
-            self.add_error(
-                "recheck", _("Pemeriksaan ulang tidak mengubah status: pilih status yang sekarang, atau hapus centang.")
-            )
-            return cleaned
-        if same and not cleaned.get("recheck"):
-            self.add_error(
-                "status",
-                _(
-                    "Status dan verifikasinya sama dengan yang sekarang. "
-                    "Centang “Diperiksa ulang” bila Anda memeriksanya lagi."
-                ),
-            )
-            return cleaned
-        if cleaned.get("recheck"):
-            if not (cleaned.get("reason") or "").strip():
-                self.add_error("reason", _("Tulis apa yang diperiksa ulang."))
-            return cleaned
-        try:
-            StatusChange.check_rules(
-                status=cleaned["status"],
-                verification=cleaned.get("verification", ""),
-                reason=cleaned.get("reason", ""),
-                has_source=bool(cleaned.get("sources")) or bool(cleaned.get("new_url")),
-            )
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field != "sources" else None, messages)
+        check_status_row(
+            self, self.versioned, cleaned, has_source=bool(cleaned.get("sources")) or bool(cleaned.get("new_url"))
+        )
         return cleaned
 
 
@@ -702,26 +705,7 @@ class StatusRowForm(VisibleTextForm, forms.Form):
         promise = cleaned.get("promise")
         if self.errors or promise is None:
             return cleaned
-        same = cleaned["status"] == promise.status and (cleaned.get("verification") or "") == promise.verification
-        if cleaned.get("recheck") and not same:
-            self.add_error("recheck", _("Pemeriksaan ulang tidak mengubah status: pilih status yang sekarang."))
-        elif same and not cleaned.get("recheck"):
-            self.add_error(
-                "status",
-                _("Sama dengan status sekarang (%(status)s). Centang “Diperiksa ulang” bila Anda memeriksanya lagi.")
-                % {"status": promise.get_status_display()},
-            )
-        elif not cleaned.get("recheck"):
-            try:
-                StatusChange.check_rules(
-                    status=cleaned["status"],
-                    verification=cleaned.get("verification", ""),
-                    reason=cleaned.get("reason", ""),
-                    has_source=True,
-                )
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
+        check_status_row(self, promise, cleaned, has_source=True)
         return cleaned
 
     def row(self) -> dict:

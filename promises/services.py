@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import cache
@@ -65,12 +66,11 @@ def _log(kind: str, *, sources: Iterable[Source] = (), **fields) -> LogEntry:
     return entry
 
 
-def _link(promise: Promise | None, source: Source | None, note: str = "") -> bool:
-    """Make sure the promise cites the source; True when the link is new."""
+def _link(promise: Promise | None, source: Source | None, note: str = "") -> PromiseSource | None:
+    """Make sure the promise cites the source (a new link says `note`); the link, or None without both."""
     if promise is None or source is None:
-        return False
-    _link_row, created = PromiseSource.objects.get_or_create(promise=promise, source=source, defaults={"note": note})
-    return created
+        return None
+    return PromiseSource.objects.get_or_create(promise=promise, source=source, defaults={"note": note})[0]
 
 
 @transaction.atomic
@@ -401,8 +401,8 @@ def link_source(promise: Promise, source: Source, *, note: str, editor) -> Promi
     """An article about a promise that changes no status: the link, with what it says, and a log entry."""
     note = (note or "").strip()
     with cache.batch():
-        link, created = PromiseSource.objects.get_or_create(promise=promise, source=source, defaults={"note": note})
-        if not created and note and note != link.note:
+        link = _link(promise, source, note)
+        if note and note != link.note:
             link.note = note
             link.save(update_fields=["note"])
         _log(Kind.SOURCE_LINKED, promise=promise, note=note, sources=[source], editor=editor)
@@ -437,8 +437,6 @@ def create_promise(administration, *, values: dict, new_source: dict | None, edi
 
 
 def unique_slug(name: str) -> str:
-    from django.utils.text import slugify
-
     base = slugify(name)[:70].strip("-") or "indikator"
     slug, n = base, 1
     while Indicator.objects.filter(slug=slug).exists():
@@ -456,9 +454,9 @@ def create_indicator(promise: Promise, *, values: dict, editor) -> Indicator:
         indicator.order = (Indicator.objects.filter(promise=promise).aggregate(m=models.Max("order"))["m"] or 0) + 1
         indicator.full_clean(exclude=["promise", "sector", "baseline_source", "target_source"])
         indicator.save()
-        for source in filter(None, [indicator.target_source, indicator.baseline_source]):
+        sources = list(dict.fromkeys(filter(None, [indicator.target_source, indicator.baseline_source])))
+        for source in sources:
             _link(promise, source)
-        sources = list(filter(None, {indicator.target_source, indicator.baseline_source}))
         _log(Kind.INDICATOR_NEW, promise=promise, indicator=indicator, sources=sources, editor=editor)
     return indicator
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..formatting import reading_value
+
 
 class LogQuerySet(models.QuerySet):
     def for_log(self):
@@ -23,11 +25,6 @@ class LogQuerySet(models.QuerySet):
             .prefetch_related("sources")
             .order_by("-created_at", "-pk")
         )
-
-    def public_for(self, promise=None, indicator=None):
-        if promise is not None:
-            return self.filter(Q(promise=promise) | Q(indicator__promise=promise))
-        return self.filter(indicator=indicator)
 
 
 class LogKind(models.TextChoices):
@@ -114,8 +111,6 @@ class LogEntry(AppendOnly):
 
     def title(self) -> str:
         """One line for a feed entry: "CP-2 Dana Pengaman: Belum dinilai → Tersendat", "Angka baru: … · 1.347 unit"."""
-        from ..formatting import reading_value
-
         promise = f"{self.promise.code} {self.promise.title}" if self.promise_id else ""
         change = self.status_change
         if change is not None:
@@ -127,11 +122,6 @@ class LogEntry(AppendOnly):
             if self.reading_id:
                 subject += f" · {reading_value(self.reading)}"
         return f"{self.get_kind_display()}: {subject}"
-
-    @property
-    def subject(self):
-        """What the entry is about, for its link: the indicator for figures, else the promise."""
-        return self.indicator if self.indicator_id and self.kind != self.Kind.PROMISE_NEW else self.promise
 
     @property
     def anchor(self) -> str:

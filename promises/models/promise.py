@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .log import AppendOnly, LogEntry
+
 
 def fold(text: str) -> str:
     """Lower-case text without accents, so a search for "pojok aduan" finds "Pojok Aduan" and "é" finds "e"."""
@@ -166,9 +168,6 @@ class PromiseQuerySet(models.QuerySet):
             )
             .select_related("made_source", "programme")
         )
-
-
-from .log import AppendOnly, LogEntry  # noqa: E402 (the log refers to promises by name only)
 
 
 class Promise(models.Model):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import extraction, services
 from ..forms import NATURAL_CODE, ArticleForm, LinkRowForm, ReadingRowForm, StatusRowForm
-from ..models import Administration, Indicator, Promise, Source, normalize_url
+from ..models import Administration, Indicator, Promise, Source, StatusProposal, normalize_url
 
 PAGE = "promises/desk.html"
 ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
@@ -46,6 +46,7 @@ class Desk:
             .order_by("promise__code", "order", "name")
         )
         self.data = request.POST if request.method == "POST" else request.GET
+        self._suggestions = {}
 
     def row_kwargs(self, kind: str) -> dict:
         if kind == "angka":
@@ -85,6 +86,11 @@ class Desk:
         the text shares most words with."""
         if not text.strip():
             return {"figures": [], "promises": []}
+        if (text, published) not in self._suggestions:  # "Pakai" reads them, then the page shows them
+            self._suggestions[text, published] = self._suggest(text, published)
+        return self._suggestions[text, published]
+
+    def _suggest(self, text: str, published) -> dict:
         labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}") for ind in self.indicators]
         figures = []
         for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
@@ -217,7 +223,7 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
 
 
 def _summary(done: dict) -> str:
-    waiting = sum(1 for result in done["statuses"] if result.__class__.__name__ == "StatusProposal")
+    waiting = sum(1 for result in done["statuses"] if isinstance(result, StatusProposal))
     text = _("Tersimpan: %(links)d tautan janji, %(readings)d angka, %(statuses)d status.") % {
         "links": len(done["links"]),
         "readings": len(done["readings"]),
@@ -245,7 +251,7 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
         # a suggestion), renewed only on a fresh page, after a save, or after a refusal that showed what changed.
         "loaded_at": context.pop("loaded_at", None) or _kept_loaded_at(page) or timezone.now().isoformat(),
         "counts": {kind: len(forms) for kind, forms in context["row_forms"].items()},
-        "suggestions": page.suggestions(article_raw.get("text", "") or page.data.get("text", ""), published),
+        "suggestions": page.suggestions(article_raw.get("text", ""), published),
         "max_rows": MAX_ROWS,
     }
     return render(request, f"{PAGE}#desk" if request.htmx else PAGE, context)
