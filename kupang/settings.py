@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_ratelimit",
     "promises",
 ]
 
@@ -133,6 +134,42 @@ BEHIND_PROXY = env_bool("BEHIND_PROXY")
 # editor approves it; a one-person team sets VERDICTS_NEED_SECOND_EDITOR=false.
 VERDICTS_NEED_SECOND_EDITOR = env_bool("VERDICTS_NEED_SECOND_EDITOR", True)
 AXES_CLIENT_IP_CALLABLE = "promises.permissions.client_ip"
+
+# Readers' reports (issue 13). At most REPORTS_PER_HOUR and REPORTS_PER_DAY from one client address (IPv6: per
+# /64), counted in the shared cache by django-ratelimit with the same address rule as the login throttle.
+REPORTS_PER_HOUR = int(os.environ.get("REPORTS_PER_HOUR", "5"))
+REPORTS_PER_DAY = int(os.environ.get("REPORTS_PER_DAY", "20"))
+RATELIMIT_IP_META_KEY = "promises.permissions.client_ip"
+# A reader's WhatsApp number or e-mail is erased this many days after the report is closed
+# (`manage.py purge_report_contacts`, run daily by deploy/pantau-janji-purge.timer).
+REPORT_CONTACT_DAYS = int(os.environ.get("REPORT_CONTACT_DAYS", "90"))
+# E-mail editors (active users who may work the queue and have an address) when a report arrives.
+REPORT_EMAILS = env_bool("REPORT_EMAILS")
+# Django's mailers (6.1). With REPORT_EMAILS off nothing sends mail and the console stands in; with it on the
+# default is SMTP: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (EMAIL_BACKEND
+# chooses another backend, e.g. the console one to try it out).
+_EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if REPORT_EMAILS
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS"),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "id"
@@ -173,6 +210,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
         }
     }
+# django-ratelimit names the caches it knows; ours are shared and count atomically too: the database cache
+# (promises.cache.DatabaseCache locks the row in `incr`) and Redis. LocMemCache (CACHE_URL=locmem) is one
+# process's only: fine for a test or a one-process dev server, which is all it is used for.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", *(["django_ratelimit.E003"] if CACHE_URL == "locmem" else [])]
+# "A development-only e-mail backend": only while the site sends no mail at all (REPORT_EMAILS off).
+if not REPORT_EMAILS:
+    SILENCED_SYSTEM_CHECKS.append("mail.E001")
 
 # Security. Production values are on unless DEBUG; `check --deploy` is clean with them.
 SECURE_CONTENT_TYPE_NOSNIFF = True

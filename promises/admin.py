@@ -24,7 +24,9 @@ from .models import (
     Promise,
     PromiseSource,
     Reading,
+    Report,
     Sector,
+    SiteProfile,
     Source,
     StatusChange,
     StatusProposal,
@@ -295,6 +297,30 @@ class LogEntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["promise__code", "promise__title", "note"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    """Readers' reports: worked from the editors' queue (/meja/laporan/), viewable here."""
+
+    list_display = ["created_at", "receipt", "state", "promise", "indicator", "closed_by"]
+    list_filter = ["state"]
+    search_fields = ["receipt", "text"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(admin.ModelAdmin):
+    """The one record "Tentang kami" shows; empty fields are not shown to readers."""
+
+    form = VisibleTextModelForm
+    fields = [*SiteProfile.SHOWN]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StatusProposal)

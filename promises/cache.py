@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.core.cache.backends import db as database_cache
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 
 VERSION_KEY = "pjk:data-version"
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,8 @@ def build_id() -> str:
 
 
 class DatabaseCache(database_cache.DatabaseCache):
-    """Django's database cache, except that making room when it is full never deletes the data version.
+    """Django's database cache, except that making room when it is full never deletes the data version, and
+    `incr` is atomic (the rate limit of readers' reports counts with it: django-ratelimit needs that).
 
     Django's own culling (the same, version aside): expired rows go first, then, when still more than
     MAX_ENTRIES, the first 1/CULL_FREQUENCY of the keys in sort order.
@@ -106,3 +107,15 @@ class DatabaseCache(database_cache.DatabaseCache):
                 cursor.execute(
                     f"DELETE FROM {table} WHERE cache_key < %s AND cache_key <> %s", [first_kept[0], version]
                 )
+
+    def incr(self, key, delta=1, version=None):
+        """Django's get-then-set, with the key's row locked meanwhile, so two requests at once both count."""
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with transaction.atomic(using=db):
+            with connection.cursor() as cursor:
+                key_in_table = self.make_and_validate_key(key, version=version)
+                cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key = %s{lock}", [key_in_table])
+            return super().incr(key, delta, version)

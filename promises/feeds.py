@@ -57,6 +57,13 @@ class ChangesFeed(Feed):
             lines.append(_("Sumber: %(sources)s") % {"sources": sources})
         if entry.approved_by:
             lines.append(_("Disetujui oleh %(name)s") % {"name": _name(entry.approved_by)})
+        if entry.report:
+            name = entry.report.public_name
+            lines.append(
+                _("Berdasarkan laporan pembaca, %(name)s") % {"name": name}
+                if name
+                else _("Berdasarkan laporan pembaca")
+            )
         return as_html(lines)
 
     def item_link(self, entry: LogEntry) -> str:

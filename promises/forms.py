@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.db.models.functions import Left, Length
@@ -6,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import reading_value
-from .models import Indicator, Promise, Reading, Sector, Source, StatusChange, normalize_url
+from .models import Indicator, Promise, Reading, Report, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
 from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
@@ -880,3 +883,128 @@ class IndicatorNoteForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["note"].initial = self.versioned.note
+
+
+# Readers' reports (issue 13)
+
+HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^<>]*>")
+# Indonesian numbers as people write them: 0812-3456-7890, +62 812 3456 7890, 62812…; 9 to 15 digits.
+PHONE = re.compile(r"^(\+?62|0)[0-9]{8,13}$")
+
+
+class ReportForm(VisibleTextForm, forms.Form):
+    """What a reader sends: no account, plain text, the contact optional and seen by editors only."""
+
+    text = forms.CharField(
+        label=_("Apa yang salah atau baru?"),
+        max_length=Report.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Tulis dengan kata-kata Anda sendiri: angka, tanggal, tempat, siapa yang mengatakannya."),
+        error_messages={"required": _("Tuliskan apa yang salah atau apa kabar barunya.")},
+    )
+    evidence_url = forms.URLField(
+        label=_("Tautan bukti (boleh kosong)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Berita, dokumen, atau unggahan resmi yang menunjukkannya."),
+        error_messages={"invalid": _("Tautan ini tidak dapat dibaca. Salin alamat lengkapnya, mis. https://…")},
+    )
+    name = forms.CharField(label=_("Nama (boleh kosong)"), max_length=Report.NAME_MAX, required=False)
+    name_public = forms.BooleanField(
+        label=_("Nama saya boleh ditampilkan bila laporan ini ditindaklanjuti"), required=False
+    )
+    contact = forms.CharField(
+        label=_("Nomor WhatsApp atau e-mail (boleh kosong, tidak pernah ditampilkan)"),
+        max_length=Report.CONTACT_MAX,
+        required=False,
+        help_text=_("Hanya untuk editor, bila perlu bertanya kepada Anda."),
+    )
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by bots that fill every field.
+    website = forms.CharField(label=_("Jangan isi kolom ini"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("text", "name", "contact"):
+            self.fields[name].error_messages["max_length"] = _(
+                "Paling banyak %(limit_value)d karakter (sekarang %(show_value)d)."
+            )
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.fields["contact"].widget.attrs.update({"autocomplete": "off", "inputmode": "email"})
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if HTML_TAG.search(text):
+            raise ValidationError(_("Tulis teks biasa saja, tanpa kode HTML."))
+        return text
+
+    def clean_evidence_url(self):
+        url = self.cleaned_data["evidence_url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Tautan harus diawali http:// atau https://."))
+        return url
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        if not contact:
+            return ""
+        if "@" in contact:
+            try:
+                validators.validate_email(contact)
+            except ValidationError:
+                raise ValidationError(
+                    _("Alamat e-mail ini tidak dapat dipakai. Periksa lagi, mis. nama@contoh.id.")
+                ) from None
+            return contact
+        digits = re.sub(r"[\s().-]", "", contact)
+        if not PHONE.fullmatch(digits):
+            raise ValidationError(
+                _("Tulis nomor WhatsApp seperti 0812 3456 7890 atau +62 812 3456 7890, atau sebuah alamat e-mail.")
+            )
+        return contact
+
+    def report_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "evidence_url": data["evidence_url"],
+            "name": data["name"].strip(),
+            "name_public": data["name_public"] and bool(data["name"].strip()),
+            "contact": data["contact"],
+        }
+
+
+class ReportCloseForm(VisibleTextForm, forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan ditutup"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Hanya untuk editor, mis. “sudah tercatat”, “tidak ada sumber yang dapat diperiksa”."),
+        error_messages={"required": _("Tulis alasan menutup laporan ini.")},
+    )
+
+
+class ReportDuplicateForm(forms.Form):
+    of = forms.CharField(
+        label=_("Duplikat dari laporan nomor"),
+        max_length=12,
+        error_messages={"required": _("Tulis nomor laporan yang sama isinya, mis. K7Q4-M2XP.")},
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def clean_of(self):
+        receipt = self.cleaned_data["of"].strip().upper()
+        if len(receipt) == 8 and "-" not in receipt:
+            receipt = f"{receipt[:4]}-{receipt[4:]}"
+        other = Report.objects.filter(receipt=receipt).first()
+        if other is None:
+            raise ValidationError(_("Tidak ada laporan bernomor %(receipt)s.") % {"receipt": receipt})
+        if self.report is not None and other.pk == self.report.pk:
+            raise ValidationError(_("Laporan tidak dapat menjadi duplikat dirinya sendiri."))
+        return other

@@ -10,6 +10,8 @@ from functools import cached_property
 from django.conf import settings
 from django.http import HttpRequest
 
+from .models import Report
+
 
 class Editing:
     """What the current visitor may edit, decided lazily.
@@ -72,6 +74,13 @@ class Editing:
     def correct(self) -> bool:
         """May correct or withdraw a figure."""
         return self._has("promises.change_reading")
+
+    @cached_property
+    def reports(self) -> int | None:
+        """How many readers' reports are open, for those who may see the queue; None for everyone else."""
+        if not self._has("promises.view_report"):
+            return None
+        return Report.objects.open().count()
 
     @cached_property
     def any(self) -> bool:

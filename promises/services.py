@@ -6,13 +6,18 @@ editors saving from the same version exactly one wins and the other gets `Stale`
 now; nothing of a refused write is kept.
 """
 
+import contextvars
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -27,6 +32,7 @@ from .models import (
     Promise,
     PromiseSource,
     Reading,
+    Report,
     Source,
     SourceReplacement,
     StatusChange,
@@ -34,8 +40,14 @@ from .models import (
     StatusProposal,
     normalize_url,
 )
+from .onboarding import default_base_url
 
 Kind = LogEntry.Kind
+logger = logging.getLogger("promises.services")
+
+# The reader's report an editor is acting on (record_article(report=…)): every log entry written meanwhile
+# says it was "berdasarkan laporan pembaca".
+_acting_on_report: contextvars.ContextVar[Report | None] = contextvars.ContextVar("acting_on_report", default=None)
 
 
 class Stale(Exception):
@@ -60,7 +72,7 @@ def _take_version(model: type[models.Model], pk: int, expected: int, **updates) 
 
 def _log(kind: str, *, sources: Iterable[Source] = (), **fields) -> LogEntry:
     """One public log entry, written in the transaction of the change it records."""
-    entry = LogEntry.objects.create(kind=kind, **fields)
+    entry = LogEntry.objects.create(kind=kind, report=_acting_on_report.get(), **fields)
     if sources := list(sources):
         entry.sources.set(sources)
     return entry
@@ -481,11 +493,29 @@ class ArticleStale(Exception):
 
 
 @transaction.atomic
-def record_article(article: Article, *, loaded_at, editor) -> dict:
+def record_article(article: Article, *, loaded_at, editor, report: Report | None = None) -> dict:
     """Everything one article says, in one transaction: its source, the promise links, the figures and the
     status changes (or rechecks, or proposed verdicts). A promise or indicator changed by someone else since
     `loaded_at` refuses the whole save (ArticleStale), so nothing is recorded over a change the editor has
-    not seen; a refused row refuses everything."""
+    not seen; a refused row refuses everything.
+
+    With a reader's `report` (still open), every log entry written points to it and the report is closed as
+    accepted."""
+    if report is not None:
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.state != Report.State.OPEN:
+            raise ValidationError(_("Laporan pembaca ini sudah ditangani; simpan tanpa laporan itu."))
+        token = _acting_on_report.set(report)
+        try:
+            done = _record_article(article, loaded_at=loaded_at, editor=editor)
+        finally:
+            _acting_on_report.reset(token)
+        _close_report(report, Report.State.ACCEPTED, editor=editor)
+        return done
+    return _record_article(article, loaded_at=loaded_at, editor=editor)
+
+
+def _record_article(article: Article, *, loaded_at, editor) -> dict:
     promises = {row["promise"].pk: row["promise"] for row in [*article.links, *article.statuses]}
     indicators = {row["indicator"].pk: row["indicator"] for row in article.readings}
     changed = [
@@ -540,3 +570,87 @@ def update_indicator_note(indicator: Indicator, *, expected_version: int, note: 
         _log(Kind.INDICATOR_NOTE, promise=indicator.promise, indicator=indicator, note=note, editor=editor)
     indicator.refresh_from_db()
     return indicator
+
+
+# Readers' reports (issue 13)
+
+
+@transaction.atomic
+def submit_report(values: dict) -> Report:
+    """A reader's report, stored as sent; editors are told by e-mail when settings.REPORT_EMAILS is on."""
+    report = Report.objects.create(**values)
+    cache.bump()  # promise pages show how many reports are waiting
+    if settings.REPORT_EMAILS:
+        transaction.on_commit(lambda: _tell_editors(report))
+    return report
+
+
+def report_editors():
+    """Active users who may work the queue and have an e-mail address."""
+    perm = Q(user_permissions__codename="change_report") | Q(groups__permissions__codename="change_report")
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    return users.filter(perm | Q(is_superuser=True)).distinct()
+
+
+def _tell_editors(report: Report) -> None:
+    """One e-mail to the editors: what the report is about and where the queue is, never the reader's contact."""
+    about = report.about()
+    subject = _("Laporan pembaca baru %(receipt)s") % {"receipt": report.receipt}
+    lines = [
+        _("Tentang: %(about)s") % {"about": about if about else _("seluruh situs")},
+        "",
+        report.text,
+        "",
+        _("Tinjau di antrean laporan: %(url)s") % {"url": default_base_url() + report.get_absolute_url()},
+    ]
+    recipients = list(report_editors().values_list("email", flat=True))
+    if not recipients:
+        return
+    try:
+        send_mail(subject, "\n".join(lines), None, recipients)
+    except Exception:  # the report is stored; a mail server that is down must not lose it or fail the reader
+        logger.exception("could not e-mail the editors about report %s", report.receipt)
+
+
+def _close_report(report: Report, state: str, *, editor, reason: str = "", duplicate_of: Report | None = None):
+    report.state = state
+    report.close_reason = reason
+    report.duplicate_of = duplicate_of
+    report.closed_at = timezone.now()
+    report.closed_by = editor
+    report.save(update_fields=["state", "close_reason", "duplicate_of", "closed_at", "closed_by"])
+    cache.bump()
+
+
+@transaction.atomic
+def close_report(report: Report, *, reason: str, editor) -> Report:
+    """Close an open report with the editor's reason (not public)."""
+    report = _open_report(report)
+    _close_report(report, Report.State.CLOSED, editor=editor, reason=reason.strip())
+    return report
+
+
+@transaction.atomic
+def mark_duplicate(report: Report, *, of: Report, editor) -> Report:
+    report = _open_report(report)
+    if of.pk == report.pk:
+        raise ValidationError(_("Laporan tidak dapat menjadi duplikat dirinya sendiri."))
+    _close_report(report, Report.State.DUPLICATE, editor=editor, duplicate_of=of)
+    return report
+
+
+def _open_report(report: Report) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state != Report.State.OPEN:
+        raise ValidationError(_("Laporan ini sudah ditangani editor lain."))
+    return report
+
+
+def purge_report_contacts(*, days: int, now=None) -> int:
+    """Erase the contact of every report closed more than `days` days ago; how many were erased."""
+    now = now or timezone.now()
+    return (
+        Report.objects.closed_before(now - timedelta(days=days))
+        .exclude(contact="")
+        .update(contact="", contact_erased_at=now)
+    )

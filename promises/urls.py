@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import desk, indicators, open_data, pages, promises, sources
+from .views import desk, indicators, open_data, pages, promises, reports, sources
 
 app_name = "promises"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("perubahan/", pages.change_list, name="changes"),
     path("perubahan/<int:pk>/", pages.change_detail, name="change"),
     path("metodologi/", pages.methodology, name="methodology"),
+    path("tentang/", pages.about, name="about"),
+    path("laporan/", reports.report_new, name="report"),
+    path("laporan/<str:receipt>/", reports.report_receipt, name="report_receipt"),
+    path("meja/laporan/", reports.report_queue, name="report_queue"),
+    path("meja/laporan/<int:pk>/", reports.report_decide, name="report_decide"),
     path("data/", open_data.index, name="data"),
     path("data/<slug:table>.<slug:fmt>", open_data.download, name="download"),
     path("perubahan/feed/", feeds.ChangesFeed(), name="changes_feed"),

@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises.admin import PromiseAdminForm
-from promises.models import LogEntry, Promise, PromiseSource, StatusChange, StatusProposal
+from promises.models import LogEntry, Promise, PromiseSource, Report, StatusChange, StatusProposal
 
 from .helpers import admin_change_data, grow, make_source, make_user
 
@@ -25,7 +25,7 @@ class AdminTests(TestCase):
             changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             assert self.client.get(changelist).status_code == 200, changelist
             add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-            expected = 403 if model in (StatusChange, LogEntry, StatusProposal) else 200
+            expected = 403 if model in (StatusChange, LogEntry, StatusProposal, Report) else 200
             assert self.client.get(add).status_code == expected, add
             obj = model.objects.first()
             if obj is not None:

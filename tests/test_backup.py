@@ -20,6 +20,8 @@ from django.urls import reverse
 
 from promises import backup
 from promises.models import (
+    Report,
+    SiteProfile,
     ConflictMark,
     Programme,
     Promise,
@@ -58,6 +60,8 @@ def build_dataset() -> None:
         promise=promise, status="ditepati", verification="diverifikasi", reason="Usulan uji", proposed_by=editor
     )
     proposal.sources.add(make_source())
+    Report.objects.create(promise=promise, text="Angkanya sudah berubah.", name="Pembaca", contact="081234567890")
+    SiteProfile.objects.create(organisation="Pengelola uji")
 
 
 def empty_the_database() -> None:

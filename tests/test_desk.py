@@ -96,11 +96,11 @@ class DeskPageTests(DeskTestCase):
             make_promise(title=f"Janji tambahan {n}")
         one = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)])
         twenty = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)] * 20)
-        with self.assertNumQueries(8):
-            # session, user, two permission lookups, the administration, its promises, its indicators, and
-            # whether the pasted URL is a known source
+        with self.assertNumQueries(9):
+            # session, user, two permission lookups, the administration, its promises, its indicators,
+            # whether the pasted URL is a known source, and the open readers' reports (the editor bar)
             self.client.post(DESK, one)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.post(DESK, twenty)
 
     def test_adding_removing_and_suggesting_rows_writes_nothing(self):

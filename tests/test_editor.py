@@ -238,7 +238,7 @@ class StatusEditTests(EditorTestCase):
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
         data = status_data(self.promise)
-        with self.assertNumQueries(32 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(33 + CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor
@@ -268,6 +268,7 @@ class StatusEditTests(EditorTestCase):
             # * its indicators with promise, sector, and their target and baseline sources
             # * their readings with their sources
             # * the editors' conflict marks on them
+            # * how many readers' reports about it are waiting
             # and apart from those, the new data version in the cache (CACHE_SET_QUERIES)
             response = self.client.post(self.url, data, headers={"HX-Request": "true"})
         assert 'class="saved"' in response.text

@@ -30,6 +30,9 @@ GROUPS = {
         "view_logentry",
         # from 0014 on: editors edit an indicator's reconciliation note (what the conflicting figures mean)
         "change_indicator",
+        # from 0015 on: editors work the queue of readers' reports
+        "view_report",
+        "change_report",
     ],
     # "Admin" gets every permission of this app and of users and groups (see below).
     "Admin": None,

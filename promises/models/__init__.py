@@ -7,6 +7,8 @@ from .indicator import Indicator, Reading
 from .log import LogEntry
 from .promise import Promise, PromiseSource, StatusChange, StatusChangeSource
 from .proposal import StatusProposal
+from .report import Report
+from .site import SiteProfile
 from .source import Source, SourceReplacement, normalize_url
 
 __all__ = [
@@ -20,7 +22,9 @@ __all__ = [
     "Promise",
     "PromiseSource",
     "Reading",
+    "Report",
     "Sector",
+    "SiteProfile",
     "Source",
     "SourceReplacement",
     "StatusChange",

@@ -21,7 +21,7 @@ class LogQuerySet(models.QuerySet):
         """Entries newest first with everything a row shows (2 queries: the entries with their objects, then
         their sources)."""
         return (
-            self.select_related("promise", "indicator", "status_change", "reading", "editor", "approved_by")
+            self.select_related("promise", "indicator", "status_change", "reading", "editor", "approved_by", "report")
             .prefetch_related("sources")
             .order_by("-created_at", "-pk")
         )
@@ -92,6 +92,14 @@ class LogEntry(AppendOnly):
         blank=True,
         related_name="+",
         verbose_name=_("disetujui oleh"),
+    )
+    report = models.ForeignKey(
+        "Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="log_entries",
+        verbose_name=_("berdasarkan laporan pembaca"),
     )
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
 

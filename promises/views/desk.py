@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from .. import extraction, services
 from ..forms import NATURAL_CODE, ArticleForm, LinkRowForm, ReadingRowForm, StatusRowForm
-from ..models import Administration, Indicator, Promise, Source, StatusProposal, normalize_url
+from ..models import Administration, Indicator, Promise, Report, Source, StatusProposal, normalize_url
 
 PAGE = "promises/desk.html"
 ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
@@ -47,6 +47,14 @@ class Desk:
         )
         self.data = request.POST if request.method == "POST" else request.GET
         self._suggestions = {}
+        self.report = self._report()
+
+    def _report(self) -> Report | None:
+        """The reader's report this desk entry acts on (`laporan=<pk>`), while it is still open."""
+        pk = self.data.get("laporan", "")
+        if not (pk.isdigit() and len(pk) < 10) or not self.request.user.has_perm("promises.change_report"):
+            return None
+        return Report.objects.open().select_related("promise", "indicator").filter(pk=int(pk)).first()
 
     def row_kwargs(self, kind: str) -> dict:
         if kind == "angka":
@@ -126,6 +134,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     action = next((name for name in ("simpan", "tambah", "hapus", "pakai", "tautkan") if name in page.data), "")
     rows = {kind: page.raw_rows(kind) for kind in ROWS}
     article_raw = {name: page.data.get(name, "") for name in ArticleForm.base_fields}
+    if page.report is not None and request.method == "GET" and not article_raw["url"]:
+        article_raw |= {"url": page.report.evidence_url, "text": page.report.text}
     context = {}
     if action == "simpan":
         saved = _save(request, page, context)
@@ -197,7 +207,7 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
         statuses=[form.row() for form in bound["status"]],
     )
     try:
-        done = services.record_article(entry, loaded_at=loaded_at, editor=request.user)
+        done = services.record_article(entry, loaded_at=loaded_at, editor=request.user, report=page.report)
     except services.ArticleStale as stale:
         names = "; ".join(str(obj) for obj in stale.changed)
         article.add_error(
@@ -212,6 +222,9 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
         article.add_error(None, error.messages)
         return None
     summary = _summary(done)
+    if page.report is not None:
+        summary += " " + _("Laporan pembaca %(receipt)s ditindaklanjuti.") % {"receipt": page.report.receipt}
+        page.report = None  # closed now: the next entry on the desk is the editor's own
     url = reverse("promises:desk") + "?" + urlencode({"url": done["source"].url})
     if not request.htmx:
         messages.success(request, summary)
@@ -253,6 +266,7 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
         "counts": {kind: len(forms) for kind, forms in context["row_forms"].items()},
         "suggestions": page.suggestions(article_raw.get("text", ""), published),
         "max_rows": MAX_ROWS,
+        "report": page.report,
     }
     return render(request, f"{PAGE}#desk" if request.htmx else PAGE, context)
 

@@ -7,7 +7,8 @@ from django.views.decorators.http import require_GET
 
 from .. import charts
 from ..middleware import cached_page
-from ..models import Administration, Claim, Indicator, LogEntry, Promise
+from ..models import Administration, Claim, Indicator, LogEntry, Promise, SiteProfile
+from .open_data import LICENCE_NAME, LICENCE_URL
 
 CHANGES_PAGE_SIZE = 50
 
@@ -64,4 +65,17 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def methodology(request: HttpRequest) -> HttpResponse:
     return render(
         request, "promises/methodology.html", {"statuses": Promise.Status, "verifications": Promise.Verification}
+    )
+
+
+@require_GET
+@cached_page
+def about(request: HttpRequest) -> HttpResponse:
+    """ "Tentang kami": who runs the tracker, from the one site profile an admin fills in; only what is filled in
+    is shown, and editors see what is still missing."""
+    profile = SiteProfile.current()
+    return render(
+        request,
+        "promises/about.html",
+        {"profile": profile, "missing": profile.missing(), "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL},
     )

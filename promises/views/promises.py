@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from .. import services
 from ..forms import PromiseFilterForm, PromiseNewForm, PromiseTextForm, ProposalDecisionForm, StatusChangeForm
 from ..middleware import cached_page
-from ..models import Administration, Indicator, LogEntry, Promise, StatusChange, StatusProposal
+from ..models import Administration, Indicator, LogEntry, Promise, Report, StatusChange, StatusProposal
 from ..permissions import Editing
 from .answers import answer
 
@@ -48,7 +48,11 @@ def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 def _context(request: HttpRequest, promise: Promise) -> dict:
     """What the promise page shows; editors also get their forms at the current version."""
     editing = Editing(request)
-    context = {"promise": promise, "indicators": Indicator.objects.filter(promise=promise).with_readings()}
+    context = {
+        "promise": promise,
+        "indicators": Indicator.objects.filter(promise=promise).with_readings(),
+        "reports_waiting": Report.objects.waiting_for_promise(promise),
+    }
     if editing.status:
         context["status_form"] = StatusChangeForm(promise=promise)
         context["proposals"] = [
