@@ -20,13 +20,13 @@ from django.urls import reverse
 
 from promises import backup
 from promises.models import (
-    Report,
-    SiteProfile,
     ConflictMark,
     Programme,
     Promise,
     Reading,
+    Report,
     Sector,
+    SiteProfile,
     SourceReplacement,
     StatusChange,
     StatusProposal,
