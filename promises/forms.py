@@ -994,10 +994,6 @@ class ReportDuplicateForm(forms.Form):
         error_messages={"required": _("Tulis nomor laporan yang sama isinya, mis. K7Q4-M2XP.")},
     )
 
-    def __init__(self, *args, report=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.report = report
-
     def clean_of(self):
         receipt = self.cleaned_data["of"].strip().upper()
         if len(receipt) == 8 and "-" not in receipt:
@@ -1005,6 +1001,4 @@ class ReportDuplicateForm(forms.Form):
         other = Report.objects.filter(receipt=receipt).first()
         if other is None:
             raise ValidationError(_("Tidak ada laporan bernomor %(receipt)s.") % {"receipt": receipt})
-        if self.report is not None and other.pk == self.report.pk:
-            raise ValidationError(_("Laporan tidak dapat menjadi duplikat dirinya sendiri."))
         return other

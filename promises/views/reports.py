@@ -87,7 +87,9 @@ def report_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
         ),
         receipt=receipt.upper(),
     )
-    entries = list(report.log_entries.order_by("created_at", "pk")) if report.state == Report.State.ACCEPTED else []
+    entries = []
+    if report.state == Report.State.ACCEPTED:
+        entries = list(report.log_entries.for_log().order_by("created_at", "pk"))
     return render(
         request,
         "promises/report_receipt.html",
@@ -115,7 +117,7 @@ def _queue_context(request: HttpRequest, **extra) -> dict:
         }
         for report in reports[:QUEUE_PAGE_SIZE]
     ]
-    return {"rows": rows, "closed": closed, "open_count": Report.objects.open().count()} | extra
+    return {"rows": rows, "closed": closed} | extra
 
 
 @require_POST
@@ -125,10 +127,8 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a report with a reason, or mark it as the duplicate of another."""
     report = get_object_or_404(Report, pk=pk)
     close = ReportCloseForm(request.POST if "tutup" in request.POST else None, prefix=f"tutup-{pk}")
-    duplicate = ReportDuplicateForm(
-        request.POST if "duplikat" in request.POST else None, prefix=f"duplikat-{pk}", report=report
-    )
-    saved = None
+    duplicate = ReportDuplicateForm(request.POST if "duplikat" in request.POST else None, prefix=f"duplikat-{pk}")
+    saved = refused = None
     try:
         if close.is_bound and close.is_valid():
             services.close_report(report, reason=close.cleaned_data["reason"], editor=request.user)
@@ -140,14 +140,17 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 "receipt": report.receipt,
                 "other": other.receipt,
             }
-    except ValidationError as error:
+    except ValidationError as error:  # handled by another editor meanwhile, or a duplicate of itself
         (close if close.is_bound else duplicate).add_error(None, error.messages)
+        refused = " ".join(error.messages)  # shown above the list too: a report handled meanwhile is not in it
     forms = {"report": report, "close_form": close, "duplicate_form": duplicate}
     return answer(
         request,
         saved=saved,
         page=QUEUE,
         fragment="queue",
-        context=lambda: _queue_context(request, **({} if saved else {f"forms-{pk}": forms}), saved=saved),
+        context=lambda: _queue_context(
+            request, **({} if saved else {f"forms-{pk}": forms}), saved=saved, refused=refused
+        ),
         redirect_to=reverse("promises:report_queue"),
     )
