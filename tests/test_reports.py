@@ -91,6 +91,14 @@ class ReportQueueTests(TestCase):
         assert "Laporan pembaca (1)" in page and "1 laporan terbuka" in page
         assert "0812 1111 2222" in page and "Kontainer sudah 1.347." in page
 
+    def test_the_text_is_kept_as_typed_and_escaped_in_the_queue(self):
+        typed = 'Harga naik > 10% & stok < 5 (lihat "pasar")'
+        self.client.post(FORM, {"text": typed}, REMOTE_ADDR="203.0.113.8")
+        assert Report.objects.get(text=typed)
+        self.client.force_login(self.editor)
+        page = self.client.get(QUEUE).content.decode()
+        assert "Harga naik &gt; 10% &amp; stok &lt; 5 (lihat &quot;pasar&quot;)" in page
+
     def test_an_editor_closes_a_report_with_a_reason_and_the_receipt_says_so(self):
         assert (
             self.decide(self.report, tutup="1", **{f"tutup-{self.report.pk}-reason": "Sudah tercatat."}).status_code
