@@ -1,7 +1,9 @@
 import os
 import shutil
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,3 +75,10 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-dev-shm-usage",
         ],
     }
+
+
+@pytest.fixture
+def kupang(live_server):
+    """The live server with the real Kupang data loaded; its base URL (the browser tests' starting point)."""
+    call_command("load_kupang_data", stdout=StringIO())
+    return live_server.url

@@ -5,11 +5,9 @@ desktop width go to screenshots/ for a person to look at.
 """
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from promises.models import Indicator, Promise
@@ -29,12 +27,6 @@ def wait_for_htmx(page: Page) -> None:
     # evaluating a string in the page, which the strict CSP (no unsafe-eval) refuses.
     page.wait_for_load_state("load")
     assert page.evaluate("window.htmx !== undefined"), "htmx did not load"
-
-
-@pytest.fixture
-def kupang(live_server):
-    call_command("load_kupang_data", stdout=StringIO())
-    return live_server.url
 
 
 def page_urls(base: str) -> dict[str, str]:

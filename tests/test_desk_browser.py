@@ -6,10 +6,8 @@ second editor; a recheck is not a status change; the desk fits a phone. Screensh
 """
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
@@ -32,12 +30,6 @@ ARTICLE_TEXT = (
 LINK_NOTE = "Saboak disebut pusat ekonomi dengan perputaran lebih dari Rp200 juta per akhir pekan."
 STATUS_REASON = "Pembagian kontainer besi ke kelurahan sudah dimulai menurut wali kota."
 SAVED = "Tersimpan: 1 tautan janji, 2 angka, 1 status."
-
-
-@pytest.fixture
-def kupang(live_server):
-    call_command("load_kupang_data", stdout=StringIO())
-    return live_server.url
 
 
 def log_in(browser, base: str, username: str, *, next_url: str = "/meja/artikel/", javascript: bool = True):

@@ -2,10 +2,7 @@
 correction from a promise page, without JavaScript and with; an editor turns it into a figure on the desk; the
 changes log names the reader only where they allowed it. Screenshots go to screenshots/laporan-*.png."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from promises.models import Indicator, LogEntry, Report
@@ -18,12 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 TEXT = "Menurut berita 15 Agustus 2025, kontainer sampah untuk RT sudah 1.347 unit, bukan 1.300."
 CONTACT = "0812 3456 7890"
-
-
-@pytest.fixture
-def kupang(live_server):
-    call_command("load_kupang_data", stdout=StringIO())
-    return live_server.url
 
 
 def send_report(page: Page, base: str, *, name: str, public: bool) -> str:
