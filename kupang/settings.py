@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -191,6 +192,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# favicon.ico and the like, served at the site's root (browsers ask for /favicon.ico whatever the page says)
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # A cache shared by every app process (promises/cache.py relies on it): the database by default, Redis when

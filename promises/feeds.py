@@ -139,7 +139,7 @@ class IndicatorReadingsFeed(Feed):
         return _("%(value)s (%(counts)s, per %(date)s)") % {
             "value": reading_value(reading),
             "counts": reading.get_counts_display(),
-            "date": reading.as_of.isoformat(),
+            "date": reading.as_of_label,
         }
 
     def item_description(self, reading: Reading) -> str:

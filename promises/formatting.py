@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, npgettext
 
 # Largest first. The names are translated when a number is formatted, in the language of the request.
 RUPIAH_SCALES = [
@@ -18,6 +18,33 @@ RUPIAH_SCALES = [
     (Decimal(10) ** 6, gettext_noop("juta")),
     (Decimal(10) ** 3, gettext_noop("ribu")),
 ]
+
+
+# Unit words the data uses, singular and plural: Indonesian does not inflect them, English does ("900 units").
+# Acronyms (UMKM, NIB, SK) stay as they are in both languages.
+UNIT_WORDS = {
+    "unit": lambda n: npgettext("satuan", "unit", "unit", n),
+    "orang": lambda n: npgettext("satuan", "orang", "orang", n),
+    "warga": lambda n: npgettext("satuan", "warga", "warga", n),
+    "pasien": lambda n: npgettext("satuan", "pasien", "pasien", n),
+    "kasus": lambda n: npgettext("satuan", "kasus", "kasus", n),
+    "KK": lambda n: npgettext("satuan", "KK", "KK", n),
+    "kontainer": lambda n: npgettext("satuan", "kontainer", "kontainer", n),
+    "truk": lambda n: npgettext("satuan", "truk", "truk", n),
+    "ton": lambda n: npgettext("satuan", "ton", "ton", n),
+    "liang": lambda n: npgettext("satuan", "liang", "liang", n),
+    "jabatan": lambda n: npgettext("satuan", "jabatan", "jabatan", n),
+    "liter": lambda n: npgettext("satuan", "liter", "liter", n),
+    "liter per hari": lambda n: npgettext("satuan", "liter per hari", "liter per hari", n),
+    "liter per detik": lambda n: npgettext("satuan", "liter per detik", "liter per detik", n),
+    "rupiah per hari": lambda n: npgettext("satuan", "rupiah per hari", "rupiah per hari", n),
+}
+
+
+def unit_word(unit: str, value=None) -> str:
+    """The unit in the reader's language, singular only for exactly one."""
+    word = UNIT_WORDS.get(unit)
+    return word(1 if value is not None and Decimal(value) == 1 else 2) if word else unit
 
 
 def _plain(value, max_decimals: int = 2) -> str:
@@ -52,7 +79,7 @@ def nilai(value, unit: str) -> str:
         return rupiah(value)
     if unit == "persen":
         return f"{_plain(value)}%"
-    return f"{_plain(value)} {unit}"
+    return f"{_plain(value)} {unit_word(unit, value)}"
 
 
 def reading_value(reading) -> str:

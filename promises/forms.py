@@ -73,6 +73,40 @@ class PromiseFilterForm(forms.Form):
         return promises.order_by(*SORTS.get(data.get("urut") or "kode", SORTS["kode"]))
 
 
+class IndicatorFilterForm(forms.Form):
+    """The filters of the page of all indicators (`/angka/`), in the query string like the promise list's."""
+
+    STATES = {
+        "realisasi": _("Ada angka realisasi"),
+        "belum": _("Belum ada angka realisasi"),
+        "bertentangan": _("Angka dari sumber berbeda-beda"),
+    }
+
+    bidang = forms.ModelChoiceField(
+        label=_("Bidang"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Semua bidang"),
+    )
+    keadaan = forms.ChoiceField(label=_("Keadaan angka"), choices=[("", _("Semua")), *STATES.items()], required=False)
+
+    def filter(self, indicators: list) -> list:
+        """Filter indicators loaded `with_readings()` (their figures decide the state), in Python: no query."""
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("bidang"):
+            indicators = [i for i in indicators if i.sector_id == data["bidang"].pk]
+        state = data.get("keadaan")
+        if state == "realisasi":
+            indicators = [i for i in indicators if i.progress_reading() or i.event_sum()]
+        elif state == "belum":
+            indicators = [i for i in indicators if not (i.progress_reading() or i.event_sum())]
+        elif state == "bertentangan":
+            indicators = [i for i in indicators if i.conflicts()]
+        return indicators
+
+
 class VisibleTextForm(forms.BaseForm):
     """Refuses invisible and direction-changing characters in every text a form takes (models/text.py).
 

@@ -107,10 +107,11 @@ def cached_page(view):
 def _params_read() -> dict[str, tuple[str, ...]]:
     """The query parameters each cached page reads, by URL name; the other cached pages read none."""
     # Imported here: settings.LOGGING imports this module before the apps are loaded.
-    from .forms import PromiseFilterForm
+    from .forms import IndicatorFilterForm, PromiseFilterForm
 
     return {
         "promises:list": (*PromiseFilterForm.base_fields, "halaman"),
+        "promises:indicators": tuple(IndicatorFilterForm.base_fields),
         "promises:sources": ("halaman",),
         "promises:changes": ("halaman",),
     }
@@ -199,7 +200,7 @@ class PageCacheMiddleware:
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
         # DEBUG: templates change under a running server; never cache there.
-        params = None if settings.DEBUG or request.method != "GET" else _page_params(request.path_info)
+        params = None if settings.DEBUG or request.method not in ("GET", "HEAD") else _page_params(request.path_info)
         if params is None or _has_session(request):
             response = self.get_response(request)
             if _for_a_user(request):

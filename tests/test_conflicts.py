@@ -217,7 +217,7 @@ class ConflictMarkEditTests(TestCase):
 
     def test_an_editor_marks_a_flagged_pair_as_not_conflicting_and_readers_see_why(self):
         page = self.client.get(self.indicator.get_absolute_url()).text
-        assert "Sumber tidak sepakat" in page
+        assert "Angka dari sumber berbeda-beda" in page
         self.client.force_login(self.editor)
         response = self.post()
         assert response.status_code == 200
@@ -226,7 +226,7 @@ class ConflictMarkEditTests(TestCase):
         assert (mark.first, mark.second, mark.conflicting, mark.editor) == (self.first, self.second, False, self.editor)
         self.client.logout()
         page = self.client.get(self.indicator.get_absolute_url()).text
-        assert "Sumber tidak sepakat" not in page
+        assert "Angka dari sumber berbeda-beda" not in page
         assert "Editor menilai keduanya tidak bertentangan: Dua tahap pengadaan yang berbeda." in page
 
     def test_a_second_mark_on_the_same_pair_replaces_the_first(self):

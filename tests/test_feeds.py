@@ -112,8 +112,8 @@ class IndicatorFeedTests(TestCase):
         make_reading(make_indicator(), value=Decimal(5))
         feed = atom(self.client.get(reverse("promises:indicator_feed", kwargs={"slug": "tempat-sampah"})))
         assert titles(feed) == [
-            "1.347 unit (diserahkan / terealisasi, per 2025-08-14)",
-            "900 unit (diserahkan / terealisasi, per 2025-08-14)",
+            "1.347 unit (diserahkan / terealisasi, per 14 Agustus 2025)",
+            "900 unit (diserahkan / terealisasi, per 14 Agustus 2025)",
         ]
         assert "Victory News" in entries(feed)[0].find(f"{ATOM}summary").text
         assert "Tempat sampah RT" in feed.find(f"{ATOM}title").text

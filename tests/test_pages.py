@@ -39,6 +39,8 @@ class PublicPagesTests(PageDataTestCase):
             reverse("promises:list") + "?status=dalam_proses&urut=judul",
             self.promise.get_absolute_url(),
             self.indicator.get_absolute_url(),
+            reverse("promises:indicators"),
+            reverse("promises:indicators") + "?keadaan=realisasi",
             reverse("promises:sources"),
             reverse("promises:changes"),
             reverse("promises:methodology"),
@@ -270,7 +272,7 @@ class DocumentedCountTests(TestCase):
         make_promise(origin="jabatan")
         text = self.client.get(reverse("promises:home")).text
         assert "2 dari 72 janji sudah terdokumentasi" in text
-        assert "Ditambah 1 janji dalam jabatan" in text
+        assert "Ada juga 1 janji yang disampaikan setelah menjabat" in text
 
 
 class EnglishTests(TestCase):

@@ -178,7 +178,7 @@ class Promise(models.Model):
 
     class Origin(models.TextChoices):
         KAMPANYE = "kampanye", _("Janji kampanye")
-        JABATAN = "jabatan", _("Janji dalam jabatan")
+        JABATAN = "jabatan", _("Janji setelah menjabat")
 
     administration = models.ForeignKey(
         "Administration", on_delete=models.PROTECT, related_name="promises", verbose_name=_("pemerintahan")

@@ -1,10 +1,13 @@
-"""Site-wide template helpers: the language switch and status presentation."""
+"""Site-wide template helpers: the language switch, the page's own addresses, and status presentation."""
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from ..models import Promise
+from ..sharing import absolute
 
 register = template.Library()
 
@@ -21,6 +24,24 @@ def other_language(context) -> dict:
     }
 
 
+@register.simple_tag(takes_context=True)
+def page_url(context, path: str | None = None) -> str:
+    """The page's canonical address: its path (or `path`) without query, keeping only a page number past the first."""
+    request = context["request"]
+    url = absolute(request, path or request.path)
+    if path is None and request.GET.get("halaman", "1") not in ("", "1"):
+        url += "?" + urlencode({"halaman": request.GET["halaman"]})
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context) -> list[dict]:
+    """The page in each language for hreflang links: [{"code", "url"}], then "x-default" (Indonesian)."""
+    canonical = page_url(context)
+    alternates = [{"code": code, "url": translate_url(canonical, code)} for code, _name in settings.LANGUAGES]
+    return [*alternates, {"code": "x-default", "url": alternates[0]["url"]}]
+
+
 @register.filter
 def glyph(status: str) -> str:
     """The status's glyph (`Status.glyph`); nothing for an empty or unknown value."""
@@ -33,3 +54,9 @@ def glyph(status: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def zero_statuses(counts: dict, statuses) -> list:
+    """The statuses no promise has, for the one line that names them instead of eight chips."""
+    return [status for status in statuses if not counts.get(status)]

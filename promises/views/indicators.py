@@ -6,19 +6,41 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import charts, services
-from ..forms import ConflictMarkForm, IndicatorNewForm, IndicatorNoteForm, ReadingFixForm, ReadingForm
+from .. import charts, services, sharing
+from ..forms import (
+    ConflictMarkForm,
+    IndicatorFilterForm,
+    IndicatorNewForm,
+    IndicatorNoteForm,
+    ReadingFixForm,
+    ReadingForm,
+)
 from ..middleware import cached_page
-from ..models import Indicator, Promise
+from ..models import Administration, Indicator, Promise
 from ..permissions import Editing
 from .answers import answer
 
 DETAIL = "promises/indicator_detail.html"
 
 
-@require_GET
+@require_safe
+@cached_page
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """ "Semua angka program": every indicator of the administration shown, filtered by sector and state."""
+    administration = Administration.objects.default_or_404()
+    form = IndicatorFilterForm(request.GET)
+    every = list(Indicator.objects.filter(promise__administration=administration).with_readings())
+    indicators = form.filter(every)
+    return render(
+        request,
+        "promises/indicator_list.html",
+        {"administration": administration, "form": form, "indicators": indicators, "total": len(every)},
+    )
+
+
+@require_safe
 @cached_page
 def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = get_object_or_404(Indicator.objects.with_readings(), slug=slug)
@@ -26,10 +48,14 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _context(request: HttpRequest, indicator: Indicator) -> dict:
+    url = sharing.absolute(request, indicator.get_absolute_url())
     context = {
         "indicator": indicator,
         "chart": charts.chart(indicator),
         "conflicting": indicator.conflicting_reading_ids(),
+        "page_link": url,
+        "summary": sharing.indicator_summary(indicator),
+        "share_text": sharing.indicator_text(indicator, url),
     }
     if Editing(request).reading:
         context["reading_form"] = ReadingForm(indicator=indicator)

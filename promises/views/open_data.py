@@ -16,11 +16,12 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Count, Max, StringAgg, Value
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..forms import PromiseFilterForm
 from ..models import Administration, Claim, Indicator, Promise, Reading, Source, StatusChange
@@ -79,7 +80,11 @@ def _indicators(request: HttpRequest) -> models.QuerySet:
 
 
 def _readings(request: HttpRequest) -> models.QuerySet:
-    return Reading.objects.order_by("indicator__order", "indicator__name", "as_of", "pk")
+    """Every figure, or one indicator's (`?indikator=<slug>`, the indicator page's "unduh angka indikator ini")."""
+    readings = Reading.objects.order_by("indicator__order", "indicator__name", "as_of", "pk")
+    if slug := request.GET.get("indikator"):
+        readings = readings.filter(indicator=get_object_or_404(Indicator.objects.only("pk"), slug=slug))
+    return readings
 
 
 def _sources(request: HttpRequest) -> models.QuerySet:
@@ -330,7 +335,7 @@ def _json_lines(rows: Iterator[dict], meta: dict) -> Iterator[str]:
     yield "\n]}\n"
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -345,15 +350,18 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse:
     spec = TABLES.get(table)
     if spec is None or fmt not in FORMATS:
         raise Http404("Berkas tidak dikenal.")
     rows, meta = spec.rows(request), _meta(request, spec)
+    name = spec.name
+    if table == "readings" and request.GET.get("indikator"):
+        name += "-" + slugify(request.GET["indikator"])
     lines = _csv_lines(spec, rows, meta) if fmt == "csv" else _json_lines(rows, meta)
     response = StreamingHttpResponse(_chunks(lines), content_type=FORMATS[fmt])
     if fmt == "csv":
-        response["Content-Disposition"] = f'attachment; filename="pantau-janji-kupang-{spec.name}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="pantau-janji-kupang-{name}.csv"'
     response["Access-Control-Allow-Origin"] = "*"  # open data: other sites' scripts may read it
     return response

@@ -3,9 +3,10 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
-from .. import charts
+from .. import charts, sharing
 from ..middleware import cached_page
 from ..models import Administration, Claim, Indicator, LogEntry, Promise, SiteProfile
 from .open_data import LICENCE_NAME, LICENCE_URL
@@ -13,11 +14,12 @@ from .open_data import LICENCE_NAME, LICENCE_URL
 CHANGES_PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     administration = Administration.objects.default_or_404()
     promises = Promise.objects.filter(administration=administration)
+    indicators = list(Indicator.objects.filter(promise__administration=administration).with_readings())
     return render(
         request,
         "promises/home.html",
@@ -30,13 +32,33 @@ def home(request: HttpRequest) -> HttpResponse:
             "status_counts": by_origin["all"],
             "documentation": promises.documentation_counts(),
             "sectors": charts.sector_bars(promises.sector_status_counts()),
-            "indicators": Indicator.objects.filter(promise__administration=administration).with_readings(),
-            "changes": LogEntry.objects.filter(promise__administration=administration).for_log()[:8],
+            "indicators": (featured := featured_indicators(indicators)),
+            "indicator_count": len(indicators),
+            "changes": (changes := list(LogEntry.objects.filter(promise__administration=administration).for_log()[:8])),
+            "share_text": sharing.dashboard_text(
+                by_origin["kampanye"],
+                claims[0] if claims else None,
+                timezone.localdate(changes[0].created_at) if changes else None,
+                sharing.absolute(request, request.path),
+            ),
+            "page_link": sharing.absolute(request, request.path),
+            "featured_count": len(featured),
         },
     )
 
 
-@require_GET
+FEATURED = 6
+
+
+def featured_indicators(indicators: list) -> list:
+    """The dashboard's few: indicators with realised progress against a target first, then those with a realised
+    figure, at most six, in their own order; the rest are one link away (`/angka/`)."""
+    with_percent = [i for i in indicators if i.progress_percent() is not None]
+    with_figure = [i for i in indicators if i.progress_percent() is None and i.progress_reading()]
+    return (with_percent + with_figure)[:FEATURED]
+
+
+@require_safe
 @cached_page
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Every government claim side by side, each with what it presented, never only the latest."""
@@ -45,14 +67,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return render(request, "promises/claim_list.html", {"administration": administration, "claims": claims})
 
 
-@require_GET
+@require_safe
 @cached_page
 def change_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(LogEntry.objects.for_log(), CHANGES_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(request, "promises/change_list.html", {"page": page})
 
 
-@require_GET
+@require_safe
 @cached_page
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One log entry's permalink."""
@@ -60,7 +82,7 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "promises/change_detail.html", {"entry": entry, "entry_list": [entry]})
 
 
-@require_GET
+@require_safe
 @cached_page
 def methodology(request: HttpRequest) -> HttpResponse:
     return render(
@@ -68,7 +90,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_page
 def about(request: HttpRequest) -> HttpResponse:
     """ "Tentang kami": who runs the tracker, from the one site profile an admin fills in; only what is filled in

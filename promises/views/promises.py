@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .. import services
+from .. import services, sharing
 from ..forms import PromiseFilterForm, PromiseNewForm, PromiseTextForm, ProposalDecisionForm, StatusChangeForm
 from ..middleware import cached_page
 from ..models import Administration, Indicator, LogEntry, Promise, Report, StatusChange, StatusProposal
@@ -22,7 +23,7 @@ PAGE_SIZE = 20
 DETAIL = "promises/promise_detail.html"
 
 
-@require_GET
+@require_safe
 @cached_page
 @vary_on_headers("HX-Request")
 def promise_list(request: HttpRequest) -> HttpResponse:
@@ -36,7 +37,7 @@ def promise_list(request: HttpRequest) -> HttpResponse:
     return render(request, template_name, {"administration": administration, "form": form, "page": page})
 
 
-@require_GET
+@require_safe
 @cached_page
 def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.for_detail(), pk=pk)
@@ -45,13 +46,27 @@ def promise_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     return render(request, DETAIL, _context(request, promise))
 
 
+@require_safe
+def short_link(request: HttpRequest, code: str) -> HttpResponse:
+    """`/j/PG-4`: the short link a share carries, to the promise of that code in the administration shown."""
+    promise = get_object_or_404(
+        Promise.objects.filter(administration=Administration.objects.default_or_404()).only("pk", "slug"),
+        code__iexact=code.strip("/"),
+    )
+    return redirect(promise, permanent=True)
+
+
 def _context(request: HttpRequest, promise: Promise) -> dict:
     """What the promise page shows; editors also get their forms at the current version."""
     editing = Editing(request)
+    indicators = list(Indicator.objects.filter(promise=promise).with_readings())
+    short_url = sharing.absolute(request, reverse("promises:short_link", args=[promise.code]))
     context = {
         "promise": promise,
-        "indicators": Indicator.objects.filter(promise=promise).with_readings(),
+        "indicators": indicators,
         "reports_waiting": Report.objects.waiting_for_promise(promise),
+        "short_url": short_url,
+        "share_text": sharing.promise_text(promise, indicators, short_url),
     }
     if editing.status:
         context["status_form"] = StatusChangeForm(promise=promise)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.core import get_usage
 
 from .. import services
@@ -78,7 +78,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("promises:report_receipt", kwargs={"receipt": report.receipt}) + "?baru=1")
 
 
-@require_GET
+@require_safe
 def report_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     """The receipt: the number, what happens next and where the report stands; never its text or contact."""
     report = get_object_or_404(
@@ -97,7 +97,7 @@ def report_receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("promises.view_report", raise_exception=True)
 def report_queue(request: HttpRequest) -> HttpResponse:

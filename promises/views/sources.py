@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from .. import services
 from ..forms import SourceForm
@@ -26,7 +26,7 @@ def _context(request: HttpRequest, **extra) -> dict:
     return context | extra
 
 
-@require_GET
+@require_safe
 @cached_page
 def source_list(request: HttpRequest) -> HttpResponse:
     return render(request, LIST, _context(request))
