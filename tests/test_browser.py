@@ -38,11 +38,15 @@ def page_urls(base: str) -> dict[str, str]:
         "janji-detail": base + promise.get_absolute_url(),
         "indikator": base + indicator.get_absolute_url(),
         "indikator-periode": base + Indicator.objects.get(slug="dana-pengaman-pasien").get_absolute_url(),
+        "angka": base + "/angka/",
         "klaim": base + "/klaim/",
         "sumber": base + "/sumber/",
         "perubahan": base + "/perubahan/",
         "metodologi": base + "/metodologi/",
+        "tentang": base + "/tentang/",
+        "data": base + "/data/",
         "english": base + "/en/",
+        "english-janji": base + "/en" + promise.get_absolute_url(),
         "404": base + "/tidak-ada/",
     }
 

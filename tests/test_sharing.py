@@ -266,7 +266,7 @@ class DashboardTests(SharedData):
             make_reading(indicator, value=Decimal(n + 1))
         bare = make_indicator(promise=self.promise, name="Tanpa realisasi")
         page = self.client.get(reverse("promises:home")).text
-        assert page.count('<article class="card indicator">') == 6
+        assert page.count('<article class="card indicator">') == 4
         assert bare.name not in page
         total = Indicator.objects.count()
         assert f"Semua angka program ({total}) →" in page

@@ -44,6 +44,7 @@ class PageWeightTests(TestCase):
             reverse("promises:list"),
             Promise.objects.get(code="PG-4").get_absolute_url(),
             Indicator.objects.get(slug="tempat-sampah-rt").get_absolute_url(),
+            reverse("promises:indicators"),
             reverse("promises:sources"),
             reverse("promises:changes"),
             reverse("promises:methodology"),

@@ -47,12 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-FEATURED = 6
+FEATURED = 4
 
 
 def featured_indicators(indicators: list) -> list:
     """The dashboard's few: indicators with realised progress against a target first, then those with a realised
-    figure, at most six, in their own order; the rest are one link away (`/angka/`)."""
+    figure, at most four, in their own order; the rest are one link away (`/angka/`)."""
     with_percent = [i for i in indicators if i.progress_percent() is not None]
     with_figure = [i for i in indicators if i.progress_percent() is None and i.progress_reading()]
     return (with_percent + with_figure)[:FEATURED]
