@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import desk, indicators, open_data, pages, promises, reports, sources
+from .views import desk, indicators, open_data, pages, previews, promises, reports, sources
 
 app_name = "promises"
 
@@ -13,9 +13,11 @@ urlpatterns = [
     path("j/<str:code>/", promises.short_link),
     path("janji/<int:pk>/status/", promises.promise_status, name="promise_status"),
     path("janji/<int:pk>/teks/", promises.promise_text, name="promise_text"),
+    path("janji/<int:pk>/pratinjau.png", previews.promise_preview, name="promise_preview"),
     path("usulan/<int:pk>/", promises.proposal_decide, name="proposal_decide"),
     path("angka/", indicators.indicator_list, name="indicators"),
     path("indikator/<slug:slug>/", indicators.indicator_detail, name="indicator"),
+    path("indikator/<slug:slug>/pratinjau.png", previews.indicator_preview, name="indicator_preview"),
     path("indikator/<slug:slug>/angka/", indicators.indicator_reading, name="indicator_reading"),
     path("indikator/<slug:slug>/pertentangan/", indicators.indicator_conflict, name="indicator_conflict"),
     path("meja/artikel/", desk.desk, name="desk"),

@@ -76,3 +76,27 @@ def test_the_english_page_says_its_content_is_indonesian(kupang, page: Page):
     assert page.locator("p.notice").is_visible()
     assert page.locator("h1").get_attribute("lang") == "id"
     assert "units" in page.locator("body").inner_text()
+
+
+def test_a_shared_promise_pages_preview_image_is_a_png_with_its_status_and_figure(kupang, page: Page):
+    import io
+
+    from PIL import Image
+
+    from promises import previews
+    from promises.previews import status_colour
+
+    promise = Promise.objects.get(code="PG-4")
+    page.goto(kupang + promise.get_absolute_url())
+    image_url = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert "/pratinjau.png" in image_url
+    response = page.request.get(image_url)
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+    png = Image.open(io.BytesIO(response.body()))
+    assert (png.format, png.size) == ("PNG", (1200, 630))
+    assert png.convert("RGB").getpixel(previews.BADGE_SPOT) == status_colour(promise.status)
+    indicators = list(Indicator.objects.filter(promise=promise).with_readings())
+    lines = previews.promise_card(promise, indicators, None, "x").lines()
+    assert promise.get_status_display() in lines
+    assert "900 dari 1.347 unit (67%)" in lines
+    (SHOTS / "pratinjau-PG-4.png").write_bytes(response.body())

@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 
+from .. import previews
 from ..models import Promise
 from ..sharing import absolute
 
@@ -40,6 +41,12 @@ def language_alternates(context) -> list[dict]:
     canonical = page_url(context)
     alternates = [{"code": code, "url": translate_url(canonical, code)} for code, _name in settings.LANGUAGES]
     return [*alternates, {"code": "x-default", "url": alternates[0]["url"]}]
+
+
+@register.simple_tag(takes_context=True)
+def preview_image(context, obj) -> str:
+    """The absolute URL of the object's preview card, with its version so chat apps fetch a changed card anew."""
+    return f"{previews.preview_url(context['request'], obj)}?v={obj.version}"
 
 
 @register.filter
