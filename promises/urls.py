@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import desk, indicators, open_data, pages, previews, promises, reports, sources
+from .views import desk, indicators, open_data, pages, previews, promises, reports, search, sources
 
 app_name = "promises"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("janji/<int:pk>/indikator/baru/", indicators.indicator_new, name="indicator_new"),
     path("indikator/<slug:slug>/koreksi/", indicators.indicator_fix, name="indicator_fix"),
     path("indikator/<slug:slug>/catatan/", indicators.indicator_note, name="indicator_note"),
+    path("cari/", search.search, name="search"),
     path("sumber/", sources.source_list, name="sources"),
     path("sumber/tambah/", sources.source_add, name="source_add"),
     path("klaim/", pages.claim_list, name="claims"),

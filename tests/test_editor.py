@@ -540,8 +540,8 @@ class InvisibleCharacterTests(EditorTestCase):
     def test_text_people_typed_is_shown_isolated_from_its_surroundings(self):
         self.client.logout()
         page = self.client.get(self.promise.get_absolute_url()).text
-        assert '<h1 dir="auto">' in page
-        assert 'rel="noopener nofollow" dir="auto">' in self.client.get(reverse("promises:sources")).text
+        assert '<h1 dir="auto" lang="id">' in page
+        assert 'rel="noopener nofollow" dir="auto" lang="id">' in self.client.get(reverse("promises:sources")).text
 
 
 class NoRiskyDefaultsTests(EditorTestCase):

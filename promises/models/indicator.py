@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import formatting
+from .. import formatting, search
 from .conflict import Conflict, find_conflicts
 from .dates import AS_OF_NOT_IN_FUTURE, Precision
 from .promise import Verification
@@ -102,6 +102,7 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     updated_at = models.DateTimeField(_("diperbarui"), default=timezone.now, editable=False)
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -123,8 +124,22 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Also stores the search text; reads the promise's code when the promise is not loaded (one query)."""
+        self.search_text = self.index_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("promises:indicator", kwargs={"slug": self.slug})
+
+    def index_text(self) -> str:
+        """Name, unit, description, the promise's code and the target (1347, however it is written)."""
+        promise_code = self.promise.code if self.promise_id else ""
+        target = "" if self.target_value is None else format(Decimal(self.target_value).normalize(), "f")
+        return search.index_text(self.name, self.unit, self.description, promise_code, target)
 
     # The methods below work on prefetched readings (`with_readings()`): no queries of their own.
 

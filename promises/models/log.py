@@ -5,6 +5,8 @@
 Append-only: never edited, never deleted.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import search
 from ..formatting import reading_value
 
 
@@ -102,6 +105,7 @@ class LogEntry(AppendOnly):
         verbose_name=_("berdasarkan laporan pembaca"),
     )
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = LogQuerySet.as_manager()
 
@@ -114,8 +118,28 @@ class LogEntry(AppendOnly):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
 
+    def save(self, *args, **kwargs):
+        """Stores the search text once, when the entry is written (it is never edited)."""
+        if self._state.adding:
+            self.search_text = self.index_text()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("promises:change", kwargs={"pk": self.pk})
+
+    def index_text(self) -> str:
+        """The public text of the entry: the reason of its status change, its note, the promise's code and the
+        subject the log names (the indicator, and the figure with its unit). Not the promise's title: every
+        entry about a bins promise would then be a hit for "sampah". Reads the related rows it names that are
+        not loaded (at most four queries, when written)."""
+        change = self.status_change
+        reading = self.reading
+        parts = [change.reason if change else "", self.note, self.promise.code if self.promise_id else ""]
+        if self.indicator_id:
+            parts.append(self.indicator.name)
+        if reading is not None:
+            parts += [format(Decimal(reading.value).normalize(), "f"), reading.unit]
+        return search.index_text(*parts)
 
     def title(self) -> str:
         """One line for a feed entry: "CP-2 Dana Pengaman: Belum dinilai → Tersendat", "Angka baru: … · 1.347 unit"."""

@@ -1,5 +1,3 @@
-import unicodedata
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,13 +7,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .. import search
+from ..search import fold  # noqa: F401  (imported from here by the importer and the synthetic data)
 from .log import AppendOnly, LogEntry
-
-
-def fold(text: str) -> str:
-    """Lower-case text without accents, so a search for "pojok aduan" finds "Pojok Aduan" and "é" finds "e"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class Status(models.TextChoices):
@@ -94,12 +88,13 @@ VERIFICATION_DESCRIPTIONS = {
 
 
 class PromiseQuerySet(models.QuerySet):
-    def search(self, text: str):
-        """Case- and accent-insensitive search in code, title, description and OPD."""
-        words = fold(text).split()
-        for word in words:
-            self = self.filter(search_text__contains=word)
-        return self
+    def search(self, text: str, query: "search.Query | None" = None):
+        """Promises whose code, title, description or OPD match `text` by the site's search rule (search.py):
+        whole words, synonyms, thousands written either way. Reads the corpus vocabulary (one query) unless
+        `query` is given already parsed; the whole queryset for a text without words."""
+        if query is None:
+            query = search.parse(text)
+        return search.matching(self, query) if query else self
 
     def origin_status_counts(self) -> dict[str, dict[str, int]]:
         """{origin: {status: count}} in one query, every origin and status present (zeros included), plus
@@ -264,7 +259,7 @@ class Promise(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:120].strip("-") or "janji"
-        self.search_text = fold(" ".join([self.code, self.title, self.description, self.opd]))
+        self.search_text = self.index_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text"}
@@ -272,6 +267,10 @@ class Promise(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("promises:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def index_text(self) -> str:
+        """Code, title, description and OPD: what the promise list shows."""
+        return search.index_text(self.code, self.title, self.description, self.opd)
 
     @property
     def deadline_passed(self) -> bool:

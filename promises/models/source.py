@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import search
 from .dates import PUBLISHED_NOT_IN_FUTURE, Precision
 
 DROPPED_QUERY_KEYS = {"fbclid", "gclid"}
@@ -137,6 +138,7 @@ class Source(models.Model):
         related_name="+",
         verbose_name=_("dibuat oleh"),
     )
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = SourceQuerySet.as_manager()
 
@@ -166,6 +168,10 @@ class Source(models.Model):
 
     def save(self, *args, **kwargs):
         self.url = normalize_url(self.url)
+        self.search_text = self.index_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -174,6 +180,11 @@ class Source(models.Model):
         page = ids.index(self.pk) // LIST_PAGE_SIZE + 1
         query = f"?halaman={page}" if page > 1 else ""
         return reverse("promises:sources") + query + f"#sumber-{self.pk}"
+
+    def index_text(self) -> str:
+        """Outlet, headline, the URL's host (without "www.") and the summary: what the sources page shows."""
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        return search.index_text(self.outlet, self.headline, host, self.summary)
 
     def clean(self) -> None:
         errors = {}

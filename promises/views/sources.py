@@ -1,17 +1,20 @@
-"""The sources page (paginated), with the editors' "add a source" form."""
+"""The sources page (paginated, searchable, filtered by outlet, promise and year), with the editors' "add a
+source" form."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
-from .. import services
-from ..forms import SourceForm
+from .. import search, services
+from ..forms import NATURAL_CODE, SourceForm
 from ..middleware import cached_page
-from ..models import Source
+from ..models import Promise, PromiseSource, Source
 from ..models.source import LIST_PAGE_SIZE
 from ..permissions import Editing
 from .answers import answer
@@ -19,8 +22,70 @@ from .answers import answer
 LIST = "promises/source_list.html"
 
 
+UNDATED = "tanpa"
+
+
+class SourceFilterForm(forms.Form):
+    """The sources page's search and filters; every value lives in the query string so a link can be shared
+    (the page cache keeps exactly these: middleware._params_read)."""
+
+    q = forms.CharField(label=gettext_lazy("Cari sumber"), required=False, max_length=100)
+    media = forms.ChoiceField(label=gettext_lazy("Media / penerbit"), required=False)
+    janji = forms.ChoiceField(label=gettext_lazy("Dipakai untuk janji"), required=False)
+    tahun = forms.ChoiceField(label=gettext_lazy("Tahun terbit"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        """The choices are what the data holds (two queries: outlets with years, promises with sources)."""
+        super().__init__(*args, **kwargs)
+        pairs = Source.objects.order_by().values_list("outlet", "published__year").distinct()
+        outlets, years = set(), set()
+        for outlet, year in pairs:
+            outlets.add(outlet)
+            years.add(year)
+        self.fields["media"].choices = [
+            ("", gettext_lazy("Semua media")),
+            *((o, o) for o in sorted(outlets, key=str.casefold)),
+        ]
+        self.fields["tahun"].choices = [
+            ("", gettext_lazy("Semua tahun")),
+            *((str(y), str(y)) for y in sorted((y for y in years if y), reverse=True)),
+            *([(UNDATED, gettext_lazy("Tanggal tidak diketahui"))] if None in years else []),
+        ]
+        promises = (
+            Promise.objects.filter(administration__is_default=True, pk__in=PromiseSource.objects.values("promise"))
+            .order_by(*NATURAL_CODE)
+            .values_list("code", "title")
+        )
+        self.fields["janji"].choices = [("", gettext_lazy("Semua janji")), *((c, f"{c} {t}") for c, t in promises)]
+
+    def filter(self, sources):
+        """Apply the valid filters; an invalid value is ignored rather than breaking a shared link. A search
+        reads the corpus words (one query, promises/search.py)."""
+        self.is_valid()  # cleaned_data keeps the valid fields even when another one is not
+        data = self.cleaned_data
+        if data.get("q") and (query := search.parse(data["q"])):
+            sources = search.matching(sources, query)
+        if data.get("media"):
+            sources = sources.filter(outlet=data["media"])
+        if data.get("janji"):
+            sources = sources.filter(
+                promise_links__promise__code=data["janji"], promise_links__promise__administration__is_default=True
+            )
+        if data.get("tahun") == UNDATED:
+            sources = sources.filter(published__isnull=True)
+        elif data.get("tahun"):
+            sources = sources.filter(published__year=int(data["tahun"]))
+        return sources
+
+    @property
+    def active(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.fields)
+
+
 def _context(request: HttpRequest, **extra) -> dict:
-    context = {"page": Paginator(Source.objects.for_list(), LIST_PAGE_SIZE).get_page(request.GET.get("halaman"))}
+    form = SourceFilterForm(request.GET)
+    sources = form.filter(Source.objects.for_list())
+    context = {"page": Paginator(sources, LIST_PAGE_SIZE).get_page(request.GET.get("halaman")), "filters": form}
     if Editing(request).source:
         context["source_form"] = SourceForm()
     return context | extra

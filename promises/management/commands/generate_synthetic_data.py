@@ -35,7 +35,6 @@ from promises.models import (
     Source,
     StatusChange,
 )
-from promises.models.promise import fold
 
 from .load_kupang_data import DATA_FILE, decimal_or_none
 
@@ -139,6 +138,10 @@ class Generator:
         return " ".join(words)[: max(len(like), len(label))].strip().capitalize()
 
     def bulk(self, model, rows: list) -> list:
+        """Write rows without save(): what save() would add, the search text, is computed here."""
+        if hasattr(model, "index_text"):
+            for row in rows:
+                row.search_text = row.index_text()
         self.created += len(rows)
         return model.objects.bulk_create(rows, batch_size=2000)
 
@@ -257,8 +260,6 @@ class Generator:
                     verification=item["verification"] if rated else "",
                     last_checked=today if rated else None,
                     version=2 if rated else 1,
-                    # what Promise.save() would compute; bulk_create does not call save()
-                    search_text=fold(" ".join([code, title, description, opd])),
                 )
             )
         created = self.bulk(Promise, rows)
