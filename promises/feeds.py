@@ -82,7 +82,7 @@ class ChangesFeed(Feed):
         return entry.created_at
 
     def item_author_name(self, entry: LogEntry) -> str:
-        return _name(entry.editor) if entry.editor else _("data awal tim Pantau Janji")
+        return _name(entry.editor) if entry.editor else _("tim Pantau Janji (penilaian awal)")
 
 
 def _name(user) -> str:

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from promises import sharing
 from promises.formatting import nilai
-from promises.models import Indicator, LogEntry, Promise
+from promises.models import Indicator, LogEntry, Promise, PromiseSource
 
 from .helpers import grow, make_claim, make_indicator, make_promise, make_reading, make_source, rate, streamed
 
@@ -303,3 +303,16 @@ class PrintTests(TestCase):
         grow(1)
         page = self.client.get(reverse("promises:methodology")).text
         assert f'<p class="print-foot">Dicetak dari http://testserver{reverse("promises:methodology")}' in page
+
+
+class TypographyTests(SharedData):
+    def test_no_space_before_a_colon_or_a_closing_parenthesis_after_a_source(self):
+        PromiseSource.objects.create(promise=self.promise, source=make_source())
+        page = self.client.get(self.promise.get_absolute_url()).text
+        assert "</a>: <q" in page
+        assert "</a> :" not in page and "</a> )" not in page
+        assert "</a>)" in page  # the claim's source, in parentheses
+
+    def test_the_data_page_writes_the_time_the_indonesian_way(self):
+        page = self.client.get(reverse("promises:data")).text
+        assert re.search(r"Halaman ini dibuat \d{1,2} \w+ \d{4} pukul \d{2}\.\d{2} WITA\.", page)
