@@ -21,6 +21,7 @@ invalidate every stored page at once).
 
 import hashlib
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from functools import lru_cache
@@ -44,10 +45,23 @@ def bump() -> None:
     transaction.on_commit(set_new_version)
 
 
+def new_version() -> str:
+    """A version carries the time it was set ("1764740000.123-<random>"), so a reader can tell how old it is."""
+    return f"{time.time():.3f}-{uuid.uuid4().hex}"
+
+
 def set_new_version() -> str:
-    version = uuid.uuid4().hex
+    version = new_version()
     cache.set(VERSION_KEY, version, None)
     return version
+
+
+def age(version: str) -> float:
+    """Seconds since `version` was set; infinite for a version that carries no time."""
+    try:
+        return time.time() - float(version.split("-", 1)[0])
+    except (AttributeError, ValueError):
+        return float("inf")
 
 
 @contextmanager
@@ -65,7 +79,7 @@ def batch():
 
 def first_version() -> str:
     """A version when the cache has none (new or flushed), without overwriting one another process set meanwhile."""
-    cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+    cache.add(VERSION_KEY, new_version(), None)
     return cache.get(VERSION_KEY)
 
 

@@ -10,7 +10,16 @@ so into gunicorn's access log) and onto every log record written while the reque
 the data version (`promises/cache.py`) is the one they were rendered at; a hit costs one query (the
 version and the page are read together with one `get_many`), and one more when a session cookie came with
 it (is the session real?). Only the query parameters the page reads make a different page. A response to
-a logged-in user is marked `Cache-Control: private, no-store`.
+a logged-in user is marked `Cache-Control: private, no-store`; editors never read the cache, so they see
+their own change at once.
+
+**Stale while revalidating, one render at a time.** When a page's version is no longer current, the first
+request takes a short lock (`cache.add`, one per page and version) and renders it; requests that come while
+it renders get the previous page, but only while the new version is younger than `STALE_SECONDS`. Past that,
+or when there is no previous page, they wait for the render (up to `RENDER_WAIT_SECONDS`) instead of
+rendering the same page again. So after a write each page is rendered once per version, not once per worker,
+and a reader sees the new page at most `STALE_SECONDS` after the write (plus one render). Each cached page's
+response says which it was: `X-Page-Cache: hit`, `miss` (rendered now) or `stale`.
 
 **Database unavailable.** A request that finds the database down is answered 503 with `templates/503.html`
 and the security headers, instead of a 500 without them; `/healthz` keeps answering 503 on its own.
@@ -20,6 +29,7 @@ import contextvars
 import hashlib
 import logging
 import re
+import time
 import uuid
 from functools import lru_cache
 from importlib import import_module
@@ -86,6 +96,10 @@ class SuspiciousRequestFilter(logging.Filter):
 
 
 PAGE_TIMEOUT = 24 * 60 * 60
+STALE_SECONDS = 2.0  # a reader may get the previous page for this long after a write, while it is re-rendered
+RENDER_LOCK_SECONDS = 10  # a render that takes longer (or died) no longer holds the others back
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.025
 # Headers added outside this middleware (SecurityMiddleware, the request id) are added again on a hit.
 NOT_REPLAYED = {
     "X-Request-ID",
@@ -217,18 +231,48 @@ class PageCacheMiddleware:
             return self._replay(request, hit)
         if version is None:
             version = data_version.first_version()
+        lock = f"{key}:render:{version}"
+        if cache.add(lock, 1, RENDER_LOCK_SECONDS):
+            # The lock is kept until it expires: released now, a request that read the old page just before this
+            # one stored the new page would take it and render the page a second time.
+            try:
+                return self._render(request, key, version)
+            except BaseException:
+                cache.delete(lock)
+                raise
+        # Another request is rendering this page at this version.
+        if hit and data_version.age(version) < STALE_SECONDS:
+            return self._replay(request, hit, stale=True)
+        fresh = self._wait_for(key, version)
+        return self._replay(request, fresh) if fresh else self._render(request, key, version)
+
+    def _render(self, request: HttpRequest, key: str, version: str) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies:
             headers = [(h, v) for h, v in response.items() if h not in NOT_REPLAYED]
             cache.set(key, (version, response.content, headers), PAGE_TIMEOUT)
+        response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
-    def _replay(request: HttpRequest, hit) -> HttpResponse:
+    def _wait_for(key: str, version: str):
+        """The page at `version` once the request rendering it has stored it; None after RENDER_WAIT_SECONDS."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(RENDER_POLL_SECONDS)
+            hit = cache.get(key)
+            if hit and hit[0] == version:
+                return hit
+        return None
+
+    @staticmethod
+    def _replay(request: HttpRequest, hit, stale: bool = False) -> HttpResponse:
         _version, body, headers = hit
         response = HttpResponse(body)
         for header, value in headers:
             response[header] = value
+        response["Content-Length"] = str(len(body))
+        response["X-Page-Cache"] = "stale" if stale else "hit"
         conditional = get_conditional_response(request, etag=response.get("ETag"), response=response)
         return conditional or response
 

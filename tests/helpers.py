@@ -30,6 +30,8 @@ TODAY_IN_KUPANG = date(2025, 9, 10)
 # * the update or insert of that row
 # * the savepoint's release
 CACHE_SET_QUERIES = 5
+# A page that is not in the cache is rendered under a lock: cache.add() of one key, as many queries as a set.
+RENDER_LOCK_QUERIES = CACHE_SET_QUERIES
 
 
 def make_administration(**overrides) -> Administration:

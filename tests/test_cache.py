@@ -289,7 +289,7 @@ class FloodTests(TestCase):
         for url in pages:
             self.client.get(url)
         version = cache.get(VERSION_KEY)
-        stored = self.rows() - {cache.make_key(VERSION_KEY)}
+        stored = {key for key in self.rows() - {cache.make_key(VERSION_KEY)} if ":render:" not in key}
         assert len(stored) == len(pages)
         self.store_pages(self.FLOOD - self.THROUGH_THE_SITE)
         # the rest through the site, which makes room as it stores them: a parameter the page reads, so each
