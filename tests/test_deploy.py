@@ -5,6 +5,7 @@ unit file is parsed here and its key lines asserted; and gunicorn is started wit
 """
 
 import http.client
+import http.server
 import os
 import re
 import secrets
@@ -14,6 +15,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -83,6 +85,8 @@ def nginx_wrapper(openssl: str, tmp: str, conf: str) -> str:
         capture_output=True,
     )
     site = conf.replace(CERT_DIR, f"{tmp}/").replace("/var/log/nginx/", f"{tmp}/")
+    site = site.replace("/var/cache/nginx/", f"{tmp}/cache-")
+    os.chmod(tmp, 0o755)  # nginx's workers (an unprivileged user when it starts as root) keep the micro-cache there
     Path(tmp, "site.conf").write_text(site)
     temp_paths = "".join(
         f"  {kind}_temp_path {tmp}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -197,6 +201,98 @@ class NginxConfigTests(SimpleTestCase):
         for answer in answers:
             assert answer.getheader("Server") == "nginx", answer.getheader("Server")
             assert not re.search(rb"nginx/\d", answer.body)
+
+
+class _Upstream(http.server.BaseHTTPRequestHandler):
+    """A stand-in for gunicorn that counts what reaches it: "/cookie" sets a cookie, "/private" is an editor's."""
+
+    seen: list[str] = []
+
+    def do_GET(self):
+        type(self).seen.append(self.path)
+        body = f"render {len(self.seen)}".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        if self.path == "/cookie":
+            self.send_header("Set-Cookie", "__Host-csrftoken=x; Path=/; Secure")
+        if self.path == "/private":
+            self.send_header("Cache-Control", "private, no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class NginxMicroCacheTests(SimpleTestCase):
+    """deploy/nginx.conf run for real in front of a counting upstream: the one-second micro-cache."""
+
+    def setUp(self):
+        nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
+        openssl = require_tool(self, "openssl", "/usr/bin/openssl")
+        _Upstream.seen = []
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+        threading.Thread(target=upstream.serve_forever, daemon=True).start()
+        self.addCleanup(upstream.shutdown)
+        self.port = free_port()
+        tmp = self.enterContext(tempfile.TemporaryDirectory())
+        wrapper = nginx_wrapper(openssl, tmp, (DEPLOY / "nginx.conf").read_text())
+        site = Path(tmp, "site.conf").read_text()
+        site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{upstream.server_port}")
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};").replace("listen [::]:80;", "")
+        site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{self.port} ssl").replace(
+            "listen [::]:443 ssl http2;", ""
+        )
+        Path(tmp, "site.conf").write_text(site)
+        server = subprocess.Popen([nginx, "-p", tmp, "-c", wrapper, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        self.addCleanup(server.wait, 10)
+        self.addCleanup(server.terminate)
+        self.tls = ssl.create_default_context()
+        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE
+        wait_for(lambda: http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls))
+        _Upstream.seen = []
+
+    def get(self, path: str, **headers) -> str:
+        connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls)
+        try:
+            connection.request("GET", path, headers={"Host": "janji.example.org", **headers})
+            response = connection.getresponse()
+            assert response.status == 200, response.status
+            return response.read().decode()
+        finally:
+            connection.close()
+
+    def test_a_burst_of_readers_within_a_second_reaches_the_app_once(self):
+        bodies = {self.get("/janji/") for _ in range(20)}
+        assert _Upstream.seen == ["/janji/"] and len(bodies) == 1
+
+    def test_compressed_and_plain_copies_are_kept_apart(self):
+        self.get("/sumber/", **{"Accept-Encoding": "gzip"})
+        self.get("/sumber/")
+        self.get("/sumber/", **{"Accept-Encoding": "gzip, br"})
+        assert _Upstream.seen == ["/sumber/", "/sumber/"]
+
+    def test_after_a_second_the_page_is_fetched_again(self):
+        self.get("/perubahan/")
+        time.sleep(2.1)  # nginx counts validity in whole seconds: "1s" lasts one to two seconds
+        self.get("/perubahan/")  # may still be the old copy while it refreshes in the background ...
+        deadline = time.monotonic() + 2
+        while len(_Upstream.seen) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _Upstream.seen == ["/perubahan/", "/perubahan/"]  # ... but the app was asked again
+
+    def test_editors_and_responses_that_set_a_cookie_or_are_private_are_never_cached(self):
+        for _ in range(3):
+            self.get("/janji/", Cookie="__Host-csrftoken=a; __Host-sessionid=editor")
+            self.get("/cookie")
+            self.get("/private")
+        assert _Upstream.seen.count("/janji/") == 3
+        assert _Upstream.seen.count("/cookie") == 3 and _Upstream.seen.count("/private") == 3
+        self.get("/janji/", Cookie="__Host-csrftoken=a")  # a reader with only the CSRF cookie: cached
+        self.get("/janji/", Cookie="__Host-csrftoken=a")
+        assert _Upstream.seen.count("/janji/") == 4
 
 
 class SystemdUnitTests(SimpleTestCase):
