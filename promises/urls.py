@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds
+from .middleware import cached_page
 from .views import desk, indicators, open_data, pages, previews, promises, reports, search, sources
 
 app_name = "promises"
@@ -39,7 +40,8 @@ urlpatterns = [
     path("meja/laporan/<int:pk>/", reports.report_decide, name="report_decide"),
     path("data/", open_data.index, name="data"),
     path("data/<slug:table>.<slug:fmt>", open_data.download, name="download"),
-    path("perubahan/feed/", feeds.ChangesFeed(), name="changes_feed"),
-    path("janji/<int:pk>-<slug:slug>/feed/", feeds.PromiseChangesFeed(), name="detail_feed"),
-    path("indikator/<slug:slug>/feed/", feeds.IndicatorReadingsFeed(), name="indicator_feed"),
+    # feeds are pages like the others for the page cache: anonymous GETs that depend only on the data
+    path("perubahan/feed/", cached_page(feeds.ChangesFeed()), name="changes_feed"),
+    path("janji/<int:pk>-<slug:slug>/feed/", cached_page(feeds.PromiseChangesFeed()), name="detail_feed"),
+    path("indikator/<slug:slug>/feed/", cached_page(feeds.IndicatorReadingsFeed()), name="indicator_feed"),
 ]

@@ -45,6 +45,10 @@ class PublicPagesTests(PageDataTestCase):
             reverse("promises:sources"),
             reverse("promises:changes"),
             reverse("promises:methodology"),
+            reverse("promises:data"),
+            reverse("promises:changes_feed"),
+            reverse("promises:detail_feed", args=[self.promise.pk, self.promise.slug]),
+            reverse("promises:indicator_feed", args=[self.indicator.slug]),
         ]
 
     def test_every_page_costs_the_same_queries_with_ten_times_the_data(self):

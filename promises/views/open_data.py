@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from ..forms import PromiseFilterForm
+from ..middleware import cached_page
 from ..models import Administration, Claim, Indicator, Promise, Reading, Source, StatusChange
 
 LICENCE_NAME = "CC BY 4.0"
@@ -336,6 +337,7 @@ def _json_lines(rows: Iterator[dict], meta: dict) -> Iterator[str]:
 
 
 @require_safe
+@cached_page
 def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
