@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import reading_value
-from .models import Indicator, Promise, Reading, Report, Sector, Source, StatusChange, normalize_url
+from .models import Indicator, Promise, PromiseSource, Reading, Report, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
 from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
@@ -450,11 +450,12 @@ class ReadingForm(SourcePicker, VersionedForm, NewSourceFields, ReadingFields):
         super().__init__(*args, **kwargs)
         indicator = self.versioned
         self.administration = indicator.promise.administration if indicator.promise_id else None
-        self.fields["source"].queryset = (
-            Source.objects.filter(Q(readings__indicator=indicator) | Q(promise_links__promise__indicators=indicator))
-            .distinct()
-            .order_by("-published", "outlet")
-        )
+        # Two indexed subqueries (the sources of its figures, the sources linked to its promise), not one OR
+        # over two joins with DISTINCT, which grew with all the data (perf.md, section 5).
+        self.fields["source"].queryset = Source.objects.filter(
+            Q(pk__in=Reading.objects.filter(indicator=indicator).values("source_id"))
+            | Q(pk__in=PromiseSource.objects.filter(promise_id=indicator.promise_id).values("source_id"))
+        ).order_by("-published", "outlet")
         self.fields["unit"].initial = indicator.unit
         self.pick_sources()
 
