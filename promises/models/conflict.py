@@ -21,7 +21,7 @@ publicly; a mark wins over the rule. Everything here works on readings already l
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -120,22 +120,48 @@ def find_conflicts(
     readings: list, marks: list["ConflictMark"], *, cumulative: bool = False
 ) -> tuple[list[Conflict], list[Conflict]]:
     """(conflicts, dismissed): the pairs that conflict, by the rule or an editor's mark, and the pairs the rule
-    would flag that an editor marked as not conflicting. `readings` in ledger order; `cumulative`: the
-    indicator's totals count everything done since the start."""
+    would flag that an editor marked as not conflicting, each pair in ledger order. `readings` in ledger order;
+    `cumulative`: the indicator's totals count everything done since the start.
+
+    Readings are swept in the order of their dates, each compared only with those that follow it within
+    `WINDOW_DAYS` (no two readings further apart can be at the same time): O(n log n) for readings spread over
+    time, instead of every pair. The cumulative rule compares each period with the totals (periods are few)."""
     by_pair = {(mark.first_id, mark.second_id): mark for mark in marks}
+    flagged: set[tuple[int, int]] = set()
+    dated = sorted(((span(r.as_of, r.as_of_precision), i) for i, r in enumerate(readings)), key=lambda d: d[0][0])
+    window = timedelta(days=WINDOW_DAYS)
+    for a, ((_start, end), i) in enumerate(dated):
+        for (start_b, _end_b), j in dated[a + 1 :]:
+            if start_b > end + window:
+                break
+            pair = (min(i, j), max(i, j))
+            first, second = readings[pair[0]], readings[pair[1]]
+            if comparable(first, second) and values_disagree(first, second):
+                flagged.add(pair)
+    if cumulative:
+        for i, period in enumerate(readings):
+            if period.measure != "period":
+                continue
+            for j in range(len(readings)):
+                pair = (min(i, j), max(i, j))
+                if i != j and period_exceeds_later_total(readings[pair[0]], readings[pair[1]]):
+                    flagged.add(pair)
+    position = {reading.pk: i for i, reading in enumerate(readings)}
+    marked = {
+        (min(position[a], position[b]), max(position[a], position[b]))
+        for (a, b), mark in by_pair.items()
+        if mark.conflicting and a in position and b in position
+    }
     conflicts, dismissed = [], []
-    for i, first in enumerate(readings):
-        for second in readings[i + 1 :]:
-            mark = by_pair.get(tuple(sorted((first.pk, second.pk))))
-            flagged = (comparable(first, second) and values_disagree(first, second)) or (
-                cumulative and period_exceeds_later_total(first, second)
-            )
-            if mark is not None and mark.conflicting:
-                conflicts.append(Conflict(first, second, mark))
-            elif flagged and mark is None:
-                conflicts.append(Conflict(first, second))
-            elif flagged:
-                dismissed.append(Conflict(first, second, mark))
+    for i, j in sorted(flagged | marked):
+        first, second = readings[i], readings[j]
+        mark = by_pair.get(tuple(sorted((first.pk, second.pk))))
+        if mark is not None and mark.conflicting:
+            conflicts.append(Conflict(first, second, mark))
+        elif mark is None:
+            conflicts.append(Conflict(first, second))
+        else:
+            dismissed.append(Conflict(first, second, mark))
     return conflicts, dismissed
 
 
