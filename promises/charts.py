@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from .models import Promise
 
 WIDTH, HEIGHT, PAD = 360, 180, 24
+CHART_POINTS = 100  # the latest figures; an indicator with more keeps every one in its ledger and its CSV
 
 
 @dataclass
@@ -19,6 +20,8 @@ def chart(indicator) -> dict | None:
     readings = [r for r in indicator.standing() if r.unit == indicator.unit]
     if not readings:
         return None
+    every = len(readings)
+    readings = readings[-CHART_POINTS:]
     values = [r.value for r in readings] + ([indicator.target_value] if indicator.target_value else [])
     top = max(values) or 1
     first, last = readings[0].as_of, readings[-1].as_of
@@ -42,6 +45,7 @@ def chart(indicator) -> dict | None:
         "top": top,
         "first": first,
         "last": last,
+        "left_out": every - len(readings),
     }
 
 

@@ -156,7 +156,7 @@ class IndicatorReadingsFeed(Feed):
         return as_html([withdrawn, text, reading.note])
 
     def item_link(self, reading: Reading) -> str:
-        return reading.indicator.get_absolute_url() + f"#{reading.anchor}"
+        return reading.indicator.get_absolute_url() + f"?angka={reading.pk}#{reading.anchor}"
 
     def item_guid(self, reading: Reading) -> str:
         return entry_id(f"angka/{reading.pk}")

@@ -3,15 +3,20 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.test import SimpleTestCase, TestCase
+from django.conf import settings as django_settings
+from django.db import connection
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promises.forms import ReadingForm
-from promises.models import PromiseSource, Reading
+from promises.models import LogEntry, PromiseSource, Reading
 from promises.models.conflict import ConflictMark, find_conflicts
 
 from .helpers import make_indicator, make_promise, make_reading, make_source
+
+WITHOUT_PAGE_CACHE = [m for m in django_settings.MIDDLEWARE if m != "promises.middleware.PageCacheMiddleware"]
 
 
 class EditorQueryTests(TestCase):
@@ -98,3 +103,80 @@ class ConflictSweepTests(SimpleTestCase):
             return [(c.first.pk, c.second.pk, c.mark is not None) for c in pairs]
 
         assert key(found[0]) == key(expected[0]) and key(found[1]) == key(expected[1])
+
+
+def grow_indicator(indicator, n: int) -> None:
+    """n more figures on one indicator, a day apart, that conflict pairwise within each month (900 vs 1.300)."""
+    source = make_source()
+    Reading.objects.bulk_create(
+        Reading(
+            indicator=indicator,
+            value=Decimal(900 if k % 2 else 1300),
+            unit=indicator.unit,
+            as_of=date(2024, 1, 1) + timedelta(days=k),
+            counts=Reading.Counts.DELIVERED,
+            said_by=Reading.SaidBy.MEDIA,
+            source=source,
+        )
+        for k in range(n)
+    )
+
+
+class BoundedIndicatorPageTests(TestCase):
+    def setUp(self):
+        self.indicator = make_indicator(promise=make_promise(), name="Tempat sampah RT")
+        grow_indicator(self.indicator, 10)
+        self.url = self.indicator.get_absolute_url()
+
+    def queries(self) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert self.client.get(self.url).status_code == 200
+        return len(captured)
+
+    def test_with_a_thousand_more_figures_the_page_stays_small_and_costs_the_same_queries(self):
+        with override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE):
+            before = self.queries()
+            grow_indicator(self.indicator, 1000)
+            assert self.queries() == before
+            page = self.client.get(self.url)
+        size = len(page.content)
+        print(f"\nindicator page with 1.010 figures: {size:,} bytes")
+        assert size <= 200_000
+        text = page.text
+        assert text.count('<tr id="angka-') == 50  # one page of the ledger: the latest figures
+        assert text.count("<circle") <= 100
+        assert "10 dari" in text and "pertentangan ditampilkan" in text
+        assert "Grafik ini memuat 100 angka terbaru" in text
+
+    def test_a_figures_permalink_opens_the_ledger_page_that_holds_it(self):
+        grow_indicator(self.indicator, 200)
+        first = Reading.objects.filter(indicator=self.indicator).order_by("as_of", "pk").first()
+        page = self.client.get(f"{self.url}?angka={first.pk}").text
+        assert f'<tr id="angka-{first.pk}"' in page
+        assert f'<tr id="angka-{first.pk}"' not in self.client.get(self.url).text  # the last page by default
+
+
+class BoundedPromisePageTests(TestCase):
+    def test_with_five_thousand_entries_in_its_history_the_page_stays_small_and_costs_the_same_queries(self):
+        promise = make_promise()
+        url = promise.get_absolute_url()
+
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                assert self.client.get(url).status_code == 200
+            return len(captured)
+
+        with override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE):
+            LogEntry.objects.bulk_create(
+                LogEntry(kind=LogEntry.Kind.RECHECK, promise=promise, note=f"Diperiksa {n}.") for n in range(5)
+            )
+            before = queries()
+            LogEntry.objects.bulk_create(
+                LogEntry(kind=LogEntry.Kind.RECHECK, promise=promise, note=f"Diperiksa {n}.") for n in range(5000)
+            )
+            assert queries() == before
+            page = self.client.get(url)
+        print(f"\npromise page with 5.005 entries: {len(page.content):,} bytes")
+        assert len(page.content) <= 200_000
+        assert page.text.count('<li id="perubahan-') == 30
+        assert "Halaman 1 dari 167" in page.text

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import search
 from ..search import fold  # noqa: F401  (imported from here by the importer and the synthetic data)
-from .log import AppendOnly, LogEntry
+from .log import AppendOnly
 
 
 class Status(models.TextChoices):
@@ -153,12 +153,12 @@ class PromiseQuerySet(models.QuerySet):
         return self.select_related("sector", "administration")
 
     def for_detail(self):
-        """A promise with everything its page shows (a fixed number of queries)."""
+        """A promise with everything its page shows but its history, which the page reads one page at a time
+        (a fixed number of queries)."""
         return (
             self.with_related()
             .prefetch_related(
                 models.Prefetch("source_links", PromiseSource.objects.select_related("source")),
-                models.Prefetch("log", LogEntry.objects.for_log()),
                 "claim_items__claim__source",
             )
             .select_related("made_source", "programme")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from ..permissions import Editing
 from .answers import answer
 
 DETAIL = "promises/indicator_detail.html"
+LEDGER_PAGE_SIZE = 50
+CONFLICTS_SHOWN = 10  # pairs listed on the page; the count says how many there are
 
 
 @require_safe
@@ -49,8 +52,13 @@ def indicator_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _context(request: HttpRequest, indicator: Indicator) -> dict:
     url = sharing.absolute(request, indicator.get_absolute_url())
+    # Pages count from the latest figures (page 1 = the latest LEDGER_PAGE_SIZE), each shown in date order.
+    ledger = Paginator(indicator.ledger()[::-1], LEDGER_PAGE_SIZE).get_page(_ledger_page(request, indicator))
     context = {
         "indicator": indicator,
+        "ledger": ledger,
+        "ledger_rows": ledger.object_list[::-1],
+        "conflicts_shown": CONFLICTS_SHOWN,
         "chart": charts.chart(indicator),
         "conflicting": indicator.conflicting_reading_ids(),
         "page_link": url,
@@ -66,6 +74,17 @@ def _context(request: HttpRequest, indicator: Indicator) -> dict:
     if Editing(request).note:
         context["note_form"] = IndicatorNoteForm(indicator=indicator)
     return context
+
+
+def _ledger_page(request: HttpRequest, indicator: Indicator) -> str | int | None:
+    """The page asked for, or the page holding figure `?angka=<id>` (a permalink from the log or a feed)."""
+    if request.GET.get("halaman"):
+        return request.GET["halaman"]
+    ids = [reading.pk for reading in indicator.ledger()[::-1]]
+    wanted = request.GET.get("angka", "")
+    if wanted.isdigit() and int(wanted) in ids:
+        return ids.index(int(wanted)) // LEDGER_PAGE_SIZE + 1
+    return None
 
 
 def _fresh_context(request: HttpRequest, slug: str, **extra) -> dict:

@@ -20,6 +20,7 @@ from ..permissions import Editing
 from .answers import answer
 
 PAGE_SIZE = 20
+HISTORY_PAGE_SIZE = 30  # a promise's log, newest first: the page stays small however long its history
 DETAIL = "promises/promise_detail.html"
 
 
@@ -61,8 +62,10 @@ def _context(request: HttpRequest, promise: Promise) -> dict:
     editing = Editing(request)
     indicators = list(Indicator.objects.filter(promise=promise).with_readings())
     short_url = sharing.absolute(request, reverse("promises:short_link", args=[promise.code]))
+    history = LogEntry.objects.filter(promise=promise).for_log()
     context = {
         "promise": promise,
+        "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("halaman")),
         "indicators": indicators,
         "reports_waiting": Report.objects.waiting_for_promise(promise),
         "short_url": short_url,
