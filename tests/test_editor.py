@@ -238,7 +238,7 @@ class StatusEditTests(EditorTestCase):
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
         data = status_data(self.promise)
-        with self.assertNumQueries(33 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(34 + CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor
@@ -261,8 +261,9 @@ class StatusEditTests(EditorTestCase):
             # the answer, the promise's fragment as the database now holds it:
             # * the promise with sector, administration, programme and the source it was made in
             # * its source links with their sources
-            # * its status changes with their editors
-            # * the sources of those changes
+            # * how many log entries it has (the history's pager)
+            # * one page of them with their editors
+            # * the sources of those entries
             # * the claim items that name it
             # * the status form's source choices (the promise's sources)
             # * its indicators with promise, sector, and their target and baseline sources

@@ -3,8 +3,11 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from .. import previews
 from ..models import Promise
@@ -67,3 +70,47 @@ def get_item(mapping, key):
 def zero_statuses(counts: dict, statuses) -> list:
     """The statuses no promise has, for the one line that names them instead of eight chips."""
     return [status for status in statuses if not counts.get(status)]
+
+
+# Badges and source citations: simple tags, not `{% include %}`s, because they are drawn once per row of the
+# longest lists (the log, the ledger): an include costs a template render each time (perf.md, section 8).
+
+
+@register.simple_tag
+def status_badge(status) -> str:
+    """The status with its colour, glyph and label."""
+    try:
+        status = Promise.Status(status)
+    except ValueError:
+        return ""
+    return format_html(
+        '<span class="badge status-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status.value,
+        status.glyph,
+        status.label,
+    )
+
+
+@register.simple_tag
+def verification_badge(verification) -> str:
+    """How far a status or a figure is confirmed; nothing when it is not said."""
+    try:
+        verification = Promise.Verification(verification)
+    except ValueError:
+        return ""
+    return format_html('<span class="badge verif verif-{}">{}</span>', verification.value, verification.label)
+
+
+@register.simple_tag
+def source_cite(source) -> str:
+    """A source as it is cited everywhere: outlet and date, linked; a reliability verdict or "official channel"."""
+    published = date_format(source.published, "j F Y") if source.published else _("tanggal terbit tidak diketahui")
+    html = format_html(
+        '<a href="{}" rel="noopener nofollow" class="cite" dir="auto">{}, {}</a>', source.url, source.outlet, published
+    )
+    if source.reliability:
+        verdict = _("keandalan rendah: %(verdict)s") % {"verdict": source.get_reliability_display()}
+        return html + format_html(' <span class="warn">({})</span>', verdict)
+    if source.kind == "pemerintah":
+        return html + format_html(' <span class="meta">({})</span>', _("kanal resmi pemerintah"))
+    return html
