@@ -1,7 +1,12 @@
-"""The data version: one random value in the shared cache that changes after every write to the tracker.
+"""The data versions: values in the shared cache that change after the writes to the tracker.
 
 Cached pages (`middleware.PageCacheMiddleware`) are stored with the version they were rendered at and served
-only while it is still current, so a page is never stale. Where the version changes:
+only while it is still current (or, for a moment while it is re-rendered, the one before). A page's version
+has two parts: the global version, which every write of unknown reach changes, and the version of its scope:
+`promise:<pk>` for a promise's page and feed, `indicator:<slug>` for an indicator's page and feed, `lists`
+for every other page. A write whose reach is known (`bump(*scopes)`: a promise's status, a figure, a log
+entry, a report) changes the versions of those scopes and of `lists` only, so the other promise and
+indicator pages stay cached; `signals.py` works out the scopes from the saved row. Where versions change:
 
 - the services (`services.py`) call `bump()` for every write they make, including `.update()`s that send no
   signal, inside one `batch()`;
@@ -13,10 +18,10 @@ A new version is set only after the write commits: taking the shared version row
 transaction would order its locks differently from other writers (deadlocks), and is not needed, because a
 page cached under the old version, with old or new data, is obsolete as soon as the new version is set.
 
-The version is stored without expiry and must outlive every page: Redis does not evict a key that has no
+The versions are stored without expiry and must outlive every page: Redis does not evict a key that has no
 expiry under a `volatile-*` maxmemory policy; the database cache makes room by deleting the keys that sort
-first, the version's among them, so `DatabaseCache` below keeps it (a flood of unique URLs would otherwise
-invalidate every stored page at once).
+first, the version's among them, so `DatabaseCache` below keeps them (a flood of unique URLs would otherwise
+invalidate every stored page at once, or bring back a scope's earlier version).
 """
 
 import hashlib
@@ -37,12 +42,38 @@ ROOT = Path(__file__).resolve().parent.parent
 _batch = threading.local()
 
 
-def bump() -> None:
-    """Invalidate every cached page once the current transaction commits (at once outside a transaction)."""
+SCOPE_PREFIX = "pjk:scope:"
+LISTS = "lists"  # every page that is not one promise's or one indicator's: the dashboard, the lists, the log
+
+
+def promise_scope(pk) -> str:
+    return f"promise:{pk}"
+
+
+def indicator_scope(slug) -> str:
+    return f"indicator:{slug}"
+
+
+def bump(*scopes: str) -> None:
+    """Invalidate cached pages once the current transaction commits (at once outside a transaction): with
+    `scopes`, the pages of those promises and indicators and the list pages; without, every page."""
     if getattr(_batch, "depth", 0):
         _batch.dirty = True
+        if scopes and not getattr(_batch, "everything", False):
+            _batch.scopes = getattr(_batch, "scopes", set()) | set(scopes)
+        else:
+            _batch.everything = True
         return
-    transaction.on_commit(set_new_version)
+    if scopes:
+        transaction.on_commit(lambda: set_new_scopes(scopes))
+    else:
+        transaction.on_commit(set_new_version)
+
+
+def set_new_scopes(scopes) -> None:
+    """New versions for the pages of these scopes and for the list pages; the rest stays cached."""
+    version = new_version()
+    cache.set_many({SCOPE_PREFIX + scope: version for scope in {*scopes, LISTS}}, None)
 
 
 def new_version() -> str:
@@ -57,11 +88,28 @@ def set_new_version() -> str:
 
 
 def age(version: str) -> float:
-    """Seconds since `version` was set; infinite for a version that carries no time."""
+    """Seconds since `version` was set (for a page's "global|scope" version, since the newer part was);
+    infinite for a version that carries no time."""
     try:
-        return time.time() - float(version.split("-", 1)[0])
+        return min(time.time() - float(part.split("-", 1)[0]) for part in version.split("|"))
     except (AttributeError, ValueError):
         return float("inf")
+
+
+def read(scope: str, *keys: str) -> tuple[str, dict]:
+    """The current version of a page of `scope` ("<global>|<scope's>") and the cached values of `keys`, read
+    together (one query with the database cache, unless a version is not there yet)."""
+    scope_key = SCOPE_PREFIX + scope
+    found = cache.get_many([VERSION_KEY, scope_key, *keys])
+    everything = found.get(VERSION_KEY) or first_version()
+    this_scope = found.get(scope_key) or first_scope_version(scope)
+    return f"{everything}|{this_scope}", found
+
+
+def first_scope_version(scope: str) -> str:
+    """A scope's version when the cache has none yet, never a value it had before (like first_version)."""
+    cache.add(SCOPE_PREFIX + scope, new_version(), None)
+    return cache.get(SCOPE_PREFIX + scope)
 
 
 @contextmanager
@@ -73,8 +121,9 @@ def batch():
     finally:
         _batch.depth -= 1
         if not _batch.depth and getattr(_batch, "dirty", False):
-            _batch.dirty = False
-            bump()
+            scopes = () if getattr(_batch, "everything", False) else tuple(getattr(_batch, "scopes", ()))
+            _batch.dirty, _batch.everything, _batch.scopes = False, False, set()
+            bump(*scopes)
 
 
 def first_version() -> str:
@@ -106,21 +155,22 @@ class DatabaseCache(database_cache.DatabaseCache):
         connection = connections[db]
         table = connection.ops.quote_name(self._table)
         version = self.make_and_validate_key(VERSION_KEY)
+        # the versions of the scopes are kept too (pjk:scope:..., no expiry)
+        scopes = self.make_and_validate_key(SCOPE_PREFIX) + "%"  # the prefix has no % or _ to escape
+        kept = "cache_key <> %s AND cache_key NOT LIKE %s"
         if not self._cull_frequency:
-            cursor.execute(f"DELETE FROM {table} WHERE cache_key <> %s", [version])
+            cursor.execute(f"DELETE FROM {table} WHERE {kept}", [version, scopes])
             return
         now = connection.ops.adapt_datetimefield_value(now)
-        cursor.execute(f"DELETE FROM {table} WHERE expires < %s AND cache_key <> %s", [now, version])
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s AND {kept}", [now, version, scopes])
         remaining = num - cursor.rowcount
         if remaining > self._max_entries:
             cursor.execute(
-                f"SELECT cache_key FROM {table} WHERE cache_key <> %s ORDER BY cache_key LIMIT 1 OFFSET %s",
-                [version, remaining // self._cull_frequency],
+                f"SELECT cache_key FROM {table} WHERE {kept} ORDER BY cache_key LIMIT 1 OFFSET %s",
+                [version, scopes, remaining // self._cull_frequency],
             )
             if first_kept := cursor.fetchone():
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE cache_key < %s AND cache_key <> %s", [first_kept[0], version]
-                )
+                cursor.execute(f"DELETE FROM {table} WHERE cache_key < %s AND {kept}", [first_kept[0], version, scopes])
 
     def incr(self, key, delta=1, version=None):
         """Django's get-then-set, with the key's row locked meanwhile, so two requests at once both count."""

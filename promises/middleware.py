@@ -134,10 +134,15 @@ def _params_read() -> dict[str, tuple[str, ...]]:
     }
 
 
+# The pages of one promise or one indicator, by URL name; every other cached page is a list page.
+PROMISE_PAGES = {"promises:detail", "promises:detail_feed"}
+INDICATOR_PAGES = {"promises:indicator", "promises:indicator_feed"}
+
+
 @lru_cache(maxsize=4096)
-def _page_params(path: str) -> tuple[str, ...] | None:
-    """The query parameters the page at `path` reads, sorted; None when its view is not marked with
-    @cached_page (decided before any view runs)."""
+def _page_spec(path: str) -> tuple[tuple[str, ...], str] | None:
+    """(the query parameters the page at `path` reads, sorted; its scope in promises/cache.py); None when its
+    view is not marked with @cached_page (decided before any view runs)."""
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
@@ -146,7 +151,13 @@ def _page_params(path: str) -> tuple[str, ...] | None:
             return None
     if not getattr(match.func, "pjk_cacheable", False):
         return None
-    return tuple(sorted(_params_read().get(match.view_name, ())))
+    if match.view_name in PROMISE_PAGES:
+        scope = data_version.promise_scope(match.kwargs["pk"])
+    elif match.view_name in INDICATOR_PAGES:
+        scope = data_version.indicator_scope(match.kwargs["slug"])
+    else:
+        scope = data_version.LISTS
+    return tuple(sorted(_params_read().get(match.view_name, ()))), scope
 
 
 def _keep_only(request: HttpRequest, params: tuple[str, ...]) -> None:
@@ -217,22 +228,20 @@ class PageCacheMiddleware:
 
     def _serve(self, request: HttpRequest) -> HttpResponse:
         # DEBUG: templates change under a running server; never cache there.
-        params = None if settings.DEBUG or request.method not in ("GET", "HEAD") else _page_params(request.path_info)
-        if params is None or _has_session(request):
+        spec = None if settings.DEBUG or request.method not in ("GET", "HEAD") else _page_spec(request.path_info)
+        if spec is None or _has_session(request):
             response = self.get_response(request)
             if _for_a_user(request):
                 # It may hold an editor's forms and CSRF token: no shared cache may keep it, nor the browser's disk.
                 patch_cache_control(response, private=True, no_store=True)
             return response
+        params, scope = spec
         _keep_only(request, params)
         key = _page_key(request)
-        found = cache.get_many([data_version.VERSION_KEY, key])
-        version = found.get(data_version.VERSION_KEY)
+        version, found = data_version.read(scope, key)
         hit = found.get(key)
-        if version is not None and hit and hit[0] == version:
+        if hit and hit[0] == version:
             return self._replay(request, hit)
-        if version is None:
-            version = data_version.first_version()
         lock = f"{key}:render:{version}"
         if cache.add(lock, 1, RENDER_LOCK_SECONDS):
             # The lock is kept until it expires: released now, a request that read the old page just before this

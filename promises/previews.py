@@ -349,21 +349,19 @@ def render(card: Card) -> bytes:
 # Serving
 
 
-def cached_png(name: str, site: str, card) -> tuple[bytes, str]:
+def cached_png(name: str, scope: str, site: str, card) -> tuple[bytes, str]:
     """(PNG, ETag) of the card `name` ("janji-5", "indikator-tempat-sampah-rt") on `site`, from the shared cache
-    while the data version is the one it was drawn at, else drawn with `card()` (which may raise Http404).
+    while the data version of `scope` (promises/cache.py) is the one it was drawn at, else drawn with `card()`
+    (which may raise Http404).
 
     A hit costs one query with the database cache (the version and the image read together, as the page cache
     does); a drawn card is stored under the version read before its data, so a write meanwhile is never hidden.
     """
     key = "pjk:preview:" + "|".join([data_version.build_id(), translation.get_language() or "", site, name])
-    found = cache.get_many([data_version.VERSION_KEY, key])
-    version = found.get(data_version.VERSION_KEY)
+    version, found = data_version.read(scope, key)
     hit = found.get(key)
-    if version is not None and hit and hit[0] == version:
+    if hit and hit[0] == version:
         return hit[1], hit[2]
-    if version is None:
-        version = data_version.first_version()
     png = render(card())
     etag = '"' + hashlib.sha256(png).hexdigest()[:32] + '"'
     cache.set(key, (version, png, etag), PAGE_TIMEOUT)

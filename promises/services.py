@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import cache
+from . import cache, signals
 from .models import (
     Claim,
     ConflictMark,
@@ -67,7 +67,14 @@ def _take_version(model: type[models.Model], pk: int, expected: int, **updates) 
     updates.setdefault("updated_at", timezone.now())
     if not model.objects.filter(pk=pk, version=expected).update(version=F("version") + 1, **updates):
         raise Stale(model.objects.get(pk=pk))
-    cache.bump()  # an .update() sends no signal
+    # an .update() sends no signal: bump the pages of this promise or indicator (its slug does not change here)
+    if model is Promise:
+        cache.bump(*signals.promise_scopes(pk))
+    elif model is Indicator:
+        indicator = Indicator.objects.only("slug", "promise_id").get(pk=pk)
+        cache.bump(cache.indicator_scope(indicator.slug), cache.promise_scope(indicator.promise_id))
+    else:
+        cache.bump()
 
 
 def _log(kind: str, *, sources: Iterable[Source] = (), **fields) -> LogEntry:
@@ -578,8 +585,7 @@ def update_indicator_note(indicator: Indicator, *, expected_version: int, note: 
 @transaction.atomic
 def submit_report(values: dict) -> Report:
     """A reader's report, stored as sent; editors are told by e-mail when settings.REPORT_EMAILS is on."""
-    report = Report.objects.create(**values)
-    cache.bump()  # promise pages show how many reports are waiting
+    report = Report.objects.create(**values)  # its promise's page shows how many reports are waiting (signals)
     if settings.REPORT_EMAILS:
         transaction.on_commit(lambda: _tell_editors(report))
     return report
@@ -618,8 +624,7 @@ def _close_report(report: Report, state: str, *, editor, reason: str = "", dupli
     report.duplicate_of = duplicate_of
     report.closed_at = timezone.now()
     report.closed_by = editor
-    report.save(update_fields=["state", "close_reason", "duplicate_of", "closed_at", "closed_by"])
-    cache.bump()
+    report.save(update_fields=["state", "close_reason", "duplicate_of", "closed_at", "closed_by"])  # bumps (signals)
 
 
 @transaction.atomic

@@ -1,8 +1,12 @@
-"""The net under the page cache: any save, delete or many-to-many change of a tracker model bumps the data version.
+"""The net under the page cache: any save, delete or many-to-many change of a tracker model bumps a data version.
 
 The services bump explicitly (their `.update()`s send no signal); this catches the admin, the shell and any
 other ORM write, so no path can leave a cached page stale (promises/cache.py). Users count too: public pages
 name the editor of each change ("oleh …"), so renaming one bumps as well.
+
+`page_scopes()` says which pages a row is on, where that is known for sure: a status change, a figure or a
+log entry is on its promise's and its indicator's pages (and the list pages); anything else (a source, a
+claim, a sector, an indicator's own edit, which may rename its page) changes every page.
 """
 
 from django.apps import apps
@@ -15,9 +19,58 @@ from . import cache
 SHOWN_USER_FIELDS = {"first_name", "last_name", "username"}
 
 
-def _invalidate(sender, action: str = "post_save", **kwargs) -> None:
-    if action.startswith("post_"):
+def promise_scopes(promise_id) -> tuple[str, ...]:
+    """A promise's page and its indicators' pages (they show the promise's code and title)."""
+    from .models import Indicator
+
+    slugs = Indicator.objects.filter(promise_id=promise_id).values_list("slug", flat=True)
+    return (cache.promise_scope(promise_id), *(cache.indicator_scope(slug) for slug in slugs))
+
+
+def _indicator_scopes(indicator) -> tuple[str, ...]:
+    return (cache.indicator_scope(indicator.slug), cache.promise_scope(indicator.promise_id))
+
+
+def page_scopes(instance, created: bool = False) -> tuple[str, ...] | None:
+    """The scopes of the pages that show `instance`, besides the list pages; None when every page may."""
+    from .models import (
+        ConflictMark,
+        Indicator,
+        LogEntry,
+        Promise,
+        PromiseSource,
+        Reading,
+        Report,
+        StatusChange,
+        StatusProposal,
+    )
+
+    match instance:
+        case Promise():  # its URL is its pk: a new title or slug leaves no other page of it behind
+            return promise_scopes(instance.pk)
+        case Reading() | ConflictMark():
+            return _indicator_scopes(instance.indicator)
+        case Indicator() if created:
+            return _indicator_scopes(instance)
+        case StatusChange() | StatusProposal() | PromiseSource():
+            return (cache.promise_scope(instance.promise_id),)
+        case LogEntry() | Report():
+            scopes = (cache.promise_scope(instance.promise_id),) if instance.promise_id else ()
+            return scopes + ((cache.indicator_scope(instance.indicator.slug),) if instance.indicator_id else ())
+    return None
+
+
+def _invalidate(
+    sender, instance=None, action: str = "post_save", created: bool = False, reverse=False, raw=False, **kwargs
+):
+    if not action.startswith("post_"):
+        return
+    # A fixture or backup being loaded (raw) may not have the related rows yet: every page, without looking.
+    scopes = None if raw or reverse or instance is None else page_scopes(instance, created)
+    if scopes is None:
         cache.bump()
+    else:
+        cache.bump(*scopes)
 
 
 def _user_saved(sender, created: bool = False, update_fields=None, **kwargs) -> None:

@@ -238,7 +238,7 @@ class StatusEditTests(EditorTestCase):
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
         data = status_data(self.promise)
-        with self.assertNumQueries(34 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(35 + 3 * CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor
@@ -251,6 +251,7 @@ class StatusEditTests(EditorTestCase):
             # * a savepoint (services.change_status)
             # * the promise's current status
             # * the promise's next version, with its new status and verification
+            # * the slugs of its indicators (their pages show the promise: they are invalidated with it)
             # * the history row
             # * the history row's sources so far (sources.set)
             # * which of the chosen sources it has already
@@ -270,7 +271,8 @@ class StatusEditTests(EditorTestCase):
             # * their readings with their sources
             # * the editors' conflict marks on them
             # * how many readers' reports about it are waiting
-            # and apart from those, the new data version in the cache (CACHE_SET_QUERIES)
+            # and apart from those, new versions for the pages it is on (promises/cache.py): the list pages,
+            # the promise's and its indicator's (3 × CACHE_SET_QUERIES); every other page stays cached
             response = self.client.post(self.url, data, headers={"HX-Request": "true"})
         assert 'class="saved"' in response.text
 
@@ -348,7 +350,7 @@ class ReadingEditTests(EditorTestCase):
 
     def test_adding_a_reading_costs_a_fixed_number_of_queries(self):
         data = reading_data(self.indicator)
-        with self.assertNumQueries(26 + CACHE_SET_QUERIES):
+        with self.assertNumQueries(27 + 3 * CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor
@@ -359,6 +361,7 @@ class ReadingEditTests(EditorTestCase):
             # * the chosen source, among the indicator's (the form's check)
             # * a savepoint (services.add_reading)
             # * the indicator's next version
+            # * its slug and promise (the pages it is on)
             # * the reading
             # * the indicator, refreshed
             # * the release of the savepoint
@@ -369,7 +372,8 @@ class ReadingEditTests(EditorTestCase):
             # * the reading form's source choices (the indicator's sources)
             # * the conflict-mark form's choices for the first reading (the indicator's readings)
             # * the same for the second reading
-            # and apart from those, the new data version in the cache (CACHE_SET_QUERIES)
+            # and apart from those, new versions for the pages it is on: the list pages, the indicator's and its
+            # promise's (3 × CACHE_SET_QUERIES); every other page stays cached
             response = self.client.post(self.url, data, headers={"HX-Request": "true"})
         assert 'class="saved"' in response.text
 

@@ -26,7 +26,7 @@ def page_key_of(client, url: str) -> str:
     """The cache key the middleware used for `url` (the one page row besides the version)."""
     before = set(stored_keys())
     client.get(url)
-    [key] = {key for key in set(stored_keys()) - before if ":render:" not in key}
+    [key] = {key for key in set(stored_keys()) - before if ":render:" not in key and "pjk:scope:" not in key}
     return key
 
 
@@ -47,8 +47,8 @@ class StaleWindowTests(TestCase):
     def write(self) -> str:
         """An edit that changes the page, and the lock a request rendering its new version would hold."""
         self.promise.title = "Janji sesudah"
-        self.promise.save()
-        version = data_version.set_new_version()
+        self.promise.save()  # a new version for the promise's pages (signals.py)
+        version, _found = data_version.read(data_version.promise_scope(self.promise.pk))
         return f"{self.key}:render:{version}"
 
     def test_the_first_request_after_a_write_renders_the_new_page(self):
@@ -65,11 +65,12 @@ class StaleWindowTests(TestCase):
         assert "Janji sebelum" in response.text
 
     def test_no_stale_page_once_the_version_is_older_than_the_window(self):
-        lock = self.write()
-        cache.add(lock, 1, 10)
-        old = f"{time.time() - middleware.STALE_SECONDS - 0.1:.3f}-x"
+        self.write()
+        old = f"{time.time() - middleware.STALE_SECONDS - 0.1:.3f}-x"  # the write was a while ago
+        cache.set(data_version.SCOPE_PREFIX + data_version.promise_scope(self.promise.pk), old, None)
         cache.set(VERSION_KEY, old, None)
-        cache.add(lock.rsplit(":", 1)[0] + ":" + old, 1, 10)
+        version, _found = data_version.read(data_version.promise_scope(self.promise.pk))
+        cache.add(f"{self.key}:render:{version}", 1, 10)  # and another request is still rendering it
         middleware.RENDER_WAIT_SECONDS, saved = 0.1, middleware.RENDER_WAIT_SECONDS
         try:
             response = self.client.get(self.url)
@@ -82,7 +83,7 @@ class StaleWindowTests(TestCase):
         lock = self.write()
         cache.add(lock, 1, 10)
         cache.delete(self.key)  # no previous page to give
-        version = cache.get(VERSION_KEY)
+        version, _found = data_version.read(data_version.promise_scope(self.promise.pk))
         polls = []
 
         def render_elsewhere(seconds):  # the other worker stores its render while this request waits

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from .. import cache as data_version
 from .. import previews
 from ..models import Indicator, Promise
 
@@ -28,7 +29,7 @@ def promise_preview(request: HttpRequest, pk: int) -> HttpResponse:
         indicators = list(Indicator.objects.filter(promise=promise).with_readings())
         return previews.promise_card(promise, indicators, promise.last_change, site)
 
-    return _png(*previews.cached_png(f"janji-{pk}", site, card))
+    return _png(*previews.cached_png(f"janji-{pk}", data_version.promise_scope(pk), site, card))
 
 
 @require_safe
@@ -38,7 +39,7 @@ def indicator_preview(request: HttpRequest, slug: str) -> HttpResponse:
     def card() -> previews.Card:
         return previews.indicator_card(get_object_or_404(Indicator.objects.with_readings(), slug=slug), site)
 
-    return _png(*previews.cached_png(f"indikator-{slug}", site, card))
+    return _png(*previews.cached_png(f"indikator-{slug}", data_version.indicator_scope(slug), site, card))
 
 
 def _png(png: bytes, etag: str) -> HttpResponse:
