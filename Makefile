@@ -18,7 +18,7 @@ run:
 test:
 	@bin/test
 
-# load benchmark: throwaway PostgreSQL, gunicorn, wrk at 1x/10x/100x data (docs/benchmark.md)
+# load benchmark: throwaway PostgreSQL, gunicorn, nginx, wrk; the default administration grown to 1x and 100x (docs/benchmark.md)
 bench:
 	@bin/bench
 
