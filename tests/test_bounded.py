@@ -1,5 +1,6 @@
 """Pages and queries that stay bounded however much one promise or indicator accumulates (issue 16)."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -180,3 +181,21 @@ class BoundedPromisePageTests(TestCase):
         assert len(page.content) <= 200_000
         assert page.text.count('<li id="perubahan-') == 30
         assert "Halaman 1 dari 167" in page.text
+
+
+class DashboardTests(TestCase):
+    def test_the_dashboard_loads_the_figures_of_its_four_indicators_only(self):
+        promise = make_promise()
+        indicators = [make_indicator(promise=promise, name=f"Program {n}") for n in range(12)]
+        for indicator in indicators:
+            grow_indicator(indicator, 30)
+        with CaptureQueriesContext(connection) as captured, override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE):
+            page = self.client.get("/")
+        readings = [
+            q["sql"] for q in captured.captured_queries if 'FROM "promises_reading"' in q["sql"].split("WHERE")[0]
+        ]
+        [query] = readings
+        [ids] = re.findall(r'"indicator_id" IN \(([^)]*)\)', query)
+        assert len(ids.split(",")) == 4  # the figures of the four cards, not of all twelve indicators
+        assert page.text.count('<article class="card indicator">') == 4
+        assert "Semua angka program (12) →" in page.text
