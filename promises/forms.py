@@ -91,19 +91,21 @@ class IndicatorFilterForm(forms.Form):
     )
     keadaan = forms.ChoiceField(label=_("Keadaan angka"), choices=[("", _("Semua")), *STATES.items()], required=False)
 
-    def filter(self, indicators: list) -> list:
-        """Filter indicators loaded `with_readings()` (their figures decide the state), in Python: no query."""
+    def filter(self, indicators):
+        """The indicators (a queryset) narrowed by sector and state: in SQL but for "bertentangan", which needs
+        the conflict rule (models/conflict.py) and so every indicator's figures; that one gives a list."""
         self.is_valid()
         data = self.cleaned_data
         if data.get("bidang"):
-            indicators = [i for i in indicators if i.sector_id == data["bidang"].pk]
+            indicators = indicators.filter(sector=data["bidang"])
+        realised = indicators.with_realised_figure()
         state = data.get("keadaan")
         if state == "realisasi":
-            indicators = [i for i in indicators if i.progress_reading() or i.event_sum()]
-        elif state == "belum":
-            indicators = [i for i in indicators if not (i.progress_reading() or i.event_sum())]
-        elif state == "bertentangan":
-            indicators = [i for i in indicators if i.conflicts()]
+            return realised
+        if state == "belum":
+            return indicators.exclude(pk__in=realised.values("pk"))
+        if state == "bertentangan":
+            return [i for i in indicators.with_readings() if i.conflicts()]
         return indicators
 
 

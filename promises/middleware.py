@@ -125,12 +125,13 @@ def _params_read() -> dict[str, tuple[str, ...]]:
 
     return {
         "promises:list": (*PromiseFilterForm.base_fields, "halaman"),
-        "promises:indicators": tuple(IndicatorFilterForm.base_fields),
+        "promises:indicators": (*IndicatorFilterForm.base_fields, "halaman"),
         "promises:indicator": ("halaman", "angka"),
         "promises:detail": ("halaman",),
         "promises:sources": ("q", "media", "janji", "tahun", "halaman"),
         "promises:search": ("q", "jenis", "halaman"),
         "promises:changes": ("halaman",),
+        "promises:claims": ("halaman",),
     }
 
 

@@ -8,6 +8,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -199,3 +200,31 @@ class DashboardTests(TestCase):
         assert len(ids.split(",")) == 4  # the figures of the four cards, not of all twelve indicators
         assert page.text.count('<article class="card indicator">') == 4
         assert "Semua angka program (12) →" in page.text
+
+
+class BoundedListPageTests(TestCase):
+    def test_the_page_of_all_indicators_shows_thirty_a_page_at_the_same_query_count(self):
+        promise = make_promise()
+        for n in range(5):
+            make_reading(make_indicator(promise=promise, name=f"Program {n}"), source=make_source())
+        url = reverse("promises:indicators")
+        with override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE):
+            with CaptureQueriesContext(connection) as small:
+                self.client.get(url)
+            for n in range(95):
+                make_indicator(promise=promise, name=f"Program lain {n}")
+            with CaptureQueriesContext(connection) as large:
+                page = self.client.get(url).text
+            assert len(large) == len(small)
+            assert page.count('<article class="card indicator">') == 30
+            assert "100 dari 100 angka program" in page and "Halaman 1 dari 4" in page
+            without = self.client.get(url + "?keadaan=belum").text
+            assert "95 dari 100 angka program" in without
+
+    def test_claims_are_twenty_a_page(self):
+        from .helpers import make_claim
+
+        for _ in range(25):
+            make_claim()
+        page = self.client.get(reverse("promises:claims")).text
+        assert "Halaman 1 dari 2" in page

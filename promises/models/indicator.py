@@ -62,6 +62,19 @@ class Measure(models.TextChoices):
 
 
 class IndicatorQuerySet(models.QuerySet):
+    def with_realised_figure(self):
+        """Those with a standing figure of something done in their own unit, a total or an event: the ones whose
+        page and card show realised progress."""
+        done = Reading.objects.filter(
+            indicator=models.OuterRef("pk"),
+            unit=models.OuterRef("unit"),
+            counts__in=Counts.done(),
+            measure__in=[Measure.TOTAL, Measure.EVENT],
+            part_of__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        return self.filter(models.Exists(done))
+
     def with_realised_total(self):
         """Those with a standing total of something done in their own unit (what `progress_reading()` looks for),
         those with a target first: the dashboard's candidates, found in SQL instead of loading every figure."""

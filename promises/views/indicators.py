@@ -25,6 +25,7 @@ from .answers import answer
 
 DETAIL = "promises/indicator_detail.html"
 LEDGER_PAGE_SIZE = 50
+INDICATORS_PAGE_SIZE = 30
 CONFLICTS_SHOWN = 10  # pairs listed on the page; the count says how many there are
 
 
@@ -34,12 +35,15 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     """ "Semua angka program": every indicator of the administration shown, filtered by sector and state."""
     administration = Administration.objects.default_or_404()
     form = IndicatorFilterForm(request.GET)
-    every = list(Indicator.objects.filter(promise__administration=administration).with_readings())
-    indicators = form.filter(every)
+    every = Indicator.objects.filter(promise__administration=administration)
+    found = form.filter(every)
+    page = Paginator(found, INDICATORS_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    if not isinstance(found, list):  # the cards need their figures: those of this page only
+        page.object_list = list(page.object_list.with_readings())
     return render(
         request,
         "promises/indicator_list.html",
-        {"administration": administration, "form": form, "indicators": indicators, "total": len(every)},
+        {"administration": administration, "form": form, "page": page, "total": every.count()},
     )
 
 

@@ -12,6 +12,7 @@ from ..models import Administration, Claim, Indicator, LogEntry, Promise, SitePr
 from .open_data import LICENCE_NAME, LICENCE_URL
 
 CHANGES_PAGE_SIZE = 50
+CLAIMS_PAGE_SIZE = 20
 
 
 @require_safe
@@ -60,7 +61,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     """Every government claim side by side, each with what it presented, never only the latest."""
     administration = Administration.objects.default_or_404()
     claims = Claim.objects.filter(administration=administration).latest_first().prefetch_related("items__promise")
-    return render(request, "promises/claim_list.html", {"administration": administration, "claims": claims})
+    page = Paginator(claims, CLAIMS_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(request, "promises/claim_list.html", {"administration": administration, "claims": page, "page": page})
 
 
 @require_safe
