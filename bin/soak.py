@@ -399,7 +399,12 @@ class Soak:
                 version_drift.append(f"indicator {slug}")
         never_read = [p for p in self.pages if not self.read_hits[p]]
         stale_sent = self.counts["status-stale"] + self.counts["reading-stale"]
-        stale_refused = self.counts["status-stale-refused"] + self.counts["reading-stale-refused"]
+        # a stale save refused because its random status was the current one is refused too, and writes nothing
+        stale_refused = (
+            self.counts["status-stale-refused"]
+            + self.counts["reading-stale-refused"]
+            + self.counts["status-stale-same-status"]
+        )
         natural = self.counts["status-refused"] + self.counts["reading-refused"]
 
         def pct(kind: str, q: float) -> str:
