@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-__all__ = ["Figure", "find_dates", "find_figures", "rank"]
+__all__ = ["Figure", "article_date", "counts_hint", "dated", "find_dates", "find_figures", "rank"]
 
 
 @dataclass(frozen=True)
@@ -322,6 +322,124 @@ def find_dates(text: str, published: date | None = None) -> list[tuple[date, str
     or after), else the year of the text's first full date, else the latest year it names, else it is skipped.
     """
     return _resolved_dates(text, published)[1]
+
+
+_URL_MONTH = re.compile(r"/(?P<year>20\d{2})/(?P<month>0[1-9]|1[0-2])(?:/|$)")
+
+
+def url_month(url: str) -> date | None:
+    """The last day of the month a news URL is filed under (".../2025/08/judul.html"), or None."""
+    found = _URL_MONTH.search(url or "")
+    if not found:
+        return None
+    year, month = int(found["year"]), int(found["month"])
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def article_date(text: str, *, published: date | None = None, url: str = "") -> date | None:
+    """The day an article reports on: its publication date when known, else its first full date (the dateline,
+    "Kamis (14/8)"), read with the year of the URL's /yyyy/mm/ when the text names none."""
+    if published is not None:
+        return published
+    matches = _date_matches(text)
+    hint, default_year = url_month(url), _text_year(matches)
+    for found in matches:
+        if found.precision == "day":
+            return _resolve(found, hint, default_year)
+    return None
+
+
+def dated(figure: Figure, day: date | None) -> tuple[date | None, str]:
+    """The date a figure holds at, and its precision: its own when its sentence gives a day or a period the article's
+    day is not in; the article's day when it has none, or only the year or month that day falls in ("tahun 2025"
+    in an article of 11 July 2025 is said on 11 July 2025)."""
+    if day is None or figure.precision == "day":
+        return figure.as_of, figure.precision
+    if figure.as_of is None:
+        return day, "day"
+    same_year = figure.as_of.year == day.year
+    if (figure.precision == "year" and same_year) or (
+        figure.precision == "month" and same_year and figure.as_of.month == day.month
+    ):
+        return day, "day"
+    return figure.as_of, figure.precision
+
+
+# What a figure counts, from the words of its clause: (the stored value of Reading.Counts, stems). The nearest cue
+# to the figure wins; a cue of something done after "akan" (will) is a plan: allocated when the clause allocates
+# money, else a target.
+COUNTS_CUES = [
+    ("target", ["target", "ditargetkan", "menargetkan", "kebutuhan", "sasaran"]),
+    (
+        "allocated",
+        [
+            "alokasi",
+            "mengalokasikan",
+            "dialokasikan",
+            "anggaran",
+            "menyiapkan dana",
+            "menempatkan dana",
+            "dana pengaman",
+            "disiapkan",
+            "dianggarkan",
+            "pagu",
+        ],
+    ),
+    ("procured", ["mengadakan", "diadakan", "pengadaan", "membeli", "dibeli"]),
+    (
+        "delivered",
+        [
+            "tersedia",
+            "diserahkan",
+            "menyerahkan",
+            "disalurkan",
+            "menyalurkan",
+            "dibagikan",
+            "disediakan",
+            "membagikan",
+            "menerima",
+            "diterima",
+            "kepada",
+            "terealisasi",
+            "dipasang",
+            "dibangun",
+            "penerima",
+        ],
+    ),
+    (
+        "used",
+        ["perputaran", "omzet", "omset", "difasilitasi", "dimanfaatkan", "memanfaatkan", "digunakan", "pengunjung"],
+    ),
+]
+_CUES = re.compile(
+    r"(?<![\w])(?P<cue>" + _alternation(cue for _counts, cues in COUNTS_CUES for cue in cues) + r")(?![\w])", re.I
+)
+_CUE_COUNTS = {cue: counts for counts, cues in COUNTS_CUES for cue in cues}
+_CLAUSE_END = re.compile(r"[,;:]|(?<![\w])(?:dengan|dari total|dari|sedangkan|serta)(?![\w])", re.I)
+_WILL = re.compile(r"(?<![\w])akan(?![\w])", re.I)
+
+
+def counts_hint(figure: Figure) -> tuple[str, str]:
+    """What the figure most likely counts, read from the words of its clause, with the word that says so; ("", "")
+    when its clause has no such word. A suggestion for the editor to check, never saved unseen."""
+    sentence = " ".join(figure.text.split())
+    at = figure.sentence.find(sentence)
+    if at < 0:
+        return "", ""
+    start = max((m.end() for m in _CLAUSE_END.finditer(figure.sentence, 0, at)), default=0)
+    tail = _CLAUSE_END.search(figure.sentence, at + len(sentence))
+    end = tail.start() if tail else len(figure.sentence)
+    clause, at = figure.sentence[start:end], at - start
+    cues = [(m, _CUE_COUNTS[m["cue"].lower()]) for m in _CUES.finditer(clause)]
+    cues = [(m, counts) for m, counts in cues if not (m.start() < at + len(sentence) and m.end() > at)]
+    if not cues:
+        return "", ""
+    near, counts = min(cues, key=lambda item: at - item[0].end() if item[0].end() <= at else item[0].start() - at)
+    if counts in {"procured", "delivered", "used"} and _WILL.search(clause, 0, max(at, near.start())):
+        planned = [m for m, c in cues if c == "allocated"]
+        counts, near = ("allocated", planned[0]) if planned else ("target", near)
+    return counts, near["cue"]
 
 
 # --- Sentences ----------------------------------------------------------------------------------------------------

@@ -700,7 +700,12 @@ class LinkRowForm(VisibleTextForm, forms.Form):
     """The article is about a promise without changing its status."""
 
     promise = ObjectChoiceField(label=_("Janji"), label_of=promise_label)
-    note = forms.CharField(label=_("Apa kata artikel tentang janji ini"), max_length=500)
+    note = forms.CharField(
+        label=_("Apa kata artikel tentang janji ini"),
+        max_length=500,
+        required=False,
+        help_text=_("Boleh dikosongkan bila judul artikelnya sudah cukup; halaman janji selalu menampilkan judul itu."),
+    )
 
     def __init__(self, *args, promises=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,6 +25,7 @@ import json
 import re
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -153,8 +154,9 @@ class Recorder:
         self.effort.add(what, fields=1, lists=1)
 
     def tick(self, checkbox: Locator, what: str) -> None:
+        """A checkbox is one click: nothing to type or choose."""
         checkbox.check()
-        self.effort.add(what, fields=1)
+        self.effort.add(what, clicks=1)
 
     def scan(self, what: str) -> None:
         self.effort.add(what, lists=1)
@@ -215,29 +217,34 @@ def replay(rec: Recorder, base: str, script: dict, *, promises: dict[str, int], 
     page = rec.page
     rec.goto(base + DESK, "buka meja")
     rec.paste(_field(page, "url"), script["url"], "URL artikel (tempel)")
-    rec.submit(page.get_by_role("button", name="Periksa URL"), "Periksa URL")
+    text = script.get("text", True)
+    if text:
+        rec.paste(_field(page, "text"), seed_text(script), "teks artikel (tempel)")
+    rec.submit(page.get_by_role("button", name="Periksa URL dan teks"), "Periksa URL dan teks")
     known = page.locator("#meja .known")
     if script["known"]:
         expect(known).to_be_visible()
-        rec.scan("yang sudah tercatat dari sumber ini (baca)")
     else:
         assert known.count() == 0, f"{script['seed']}: the desk knows {script['url']} already"
-        _new_source(rec, script["source"])
-    if script.get("text", True):
-        rec.paste(_field(page, "text"), seed_text(script), "teks artikel (tempel)")
-        rec.submit(page.get_by_role("button", name="Cari saran dari teks"), "Cari saran dari teks")
+    if text:  # one list: the suggestions, each marked when this source already has it
         rec.scan("saran dari teks (baca)")
-    speakers = {
+    elif script["known"]:
+        rec.scan("yang sudah tercatat dari sumber ini (baca)")
+    if not script["known"]:
+        _new_source(rec, script["source"])
+    speakers = Counter(
         (row.get("said_by", ""), row.get("said_by_name", "")) for row in script["rows"] if row["kind"] == "angka"
-    }
-    if len(speakers) == 1:  # one speaker for all the article's figures: chosen once, for the article
-        said_by, name = speakers.pop()
+    )
+    if speakers:  # who gives most of the article's figures, chosen once before adding them; the others per row
+        (said_by, name), _n = speakers.most_common(1)[0]
         _set(rec, "said_by", said_by, "artikel: angka disampaikan oleh")
         if name:
             _set(rec, "said_by_name", name, "artikel: nama / jabatan")
+    _tick_suggestions(rec, script, promises=promises)
+    used = {"janji": set(), "angka": set(), "status": set()}
     for row in script["rows"]:
         {"janji": _link_row, "angka": _reading_row, "status": _status_row}[row["kind"]](
-            rec, row, promises=promises, indicators=indicators
+            rec, row, promises=promises, indicators=indicators, used=used
         )
     rec.submit(page.get_by_role("button", name="Simpan semua"), "Simpan semua")
     outcome = script["outcome"]
@@ -269,29 +276,61 @@ def _new_source(rec: Recorder, source: dict) -> None:
         rec.type(_field(page, "summary"), source["summary"], "sumber baru: Ringkasan (ketik)")
 
 
-def _link_row(rec: Recorder, row: dict, *, promises, indicators) -> None:
+def _tick_suggestions(rec: Recorder, script: dict, *, promises: dict[str, int]) -> None:
+    """Tick every suggestion the editor uses (a click each), then add them all as rows in one go."""
+    page, ticked = rec.page, 0
+    for row in script["rows"]:
+        if row["kind"] == "janji":
+            box = page.locator(f"#meja input[name='saran-janji'][value='{promises[row['promise']]}']")
+        elif row["kind"] == "angka" and row.get("suggestion"):
+            box = _suggested_figure(page, row["suggestion"]).get_by_role("checkbox")
+            expect(box).to_have_count(1)
+        else:
+            continue
+        if box.count():
+            rec.tick(box, f"{row['kind']}: saran (centang)")
+            row["_ticked"] = True
+            ticked += 1
+    if ticked:
+        rec.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "Tambahkan yang dicentang")
+
+
+def _suggested_figure(page: Page, text: str) -> Locator:
+    exact = re.compile("^" + re.escape(text) + "$")
+    return page.locator("#meja section.suggest li").filter(has=page.locator("strong", has_text=exact))
+
+
+def _row_holding(rec: Recorder, kind: str, name: str, wanted: str, used: set[int]) -> int:
+    """The index of the first row of `kind` not yet gone through whose field `name` holds `wanted`."""
+    for i in range(_new_row(rec, kind)):
+        if i not in used and _same(_field(rec.page, f"{kind}-{i}-{name}").input_value(), wanted):
+            used.add(i)
+            return i
+    raise AssertionError(f"no {kind} row holds {name}={wanted}")
+
+
+def _link_row(rec: Recorder, row: dict, *, promises, indicators, used) -> None:
     page, pk = rec.page, promises[row["promise"]]
-    i = _new_row(rec, "janji")
-    suggested = page.locator(f"#meja button[name='tautkan'][value='{pk}']")
-    if suggested.count():
-        rec.submit(suggested, "janji: Tautkan (saran)")
+    if row.get("_ticked"):
+        i = _row_holding(rec, "janji", "promise", str(pk), used["janji"])
     else:
+        i = _new_row(rec, "janji")
+        used["janji"].add(i)
         rec.submit(page.get_by_role("button", name="+ Tautan ke janji"), "janji: + Tautan ke janji")
         rec.choose(_field(page, f"janji-{i}-promise"), str(pk), "janji: Janji (pilih)")
     expect(_field(page, f"janji-{i}-promise")).to_have_value(str(pk))
-    rec.type(_field(page, f"janji-{i}-note"), row["note"], "janji: Apa kata artikel (ketik)")
+    if row.get("note"):
+        rec.type(_field(page, f"janji-{i}-note"), row["note"], "janji: Apa kata artikel (ketik)")
 
 
-def _reading_row(rec: Recorder, row: dict, *, promises, indicators) -> None:
+def _reading_row(rec: Recorder, row: dict, *, promises, indicators, used) -> None:
     page = rec.page
     pk, unit = indicators[row["indicator"]]
-    i = _new_row(rec, "angka")
-    if row.get("suggestion"):
-        exact = re.compile("^" + re.escape(row["suggestion"]) + "$")
-        item = page.locator("#meja section.suggest li").filter(has=page.locator("strong", has_text=exact))
-        expect(item).to_have_count(1)
-        rec.submit(item.get_by_role("button", name="Pakai"), "angka: Pakai (saran)")
+    if row.get("_ticked"):
+        i = _row_holding(rec, "angka", "value", str(row["value"]), used["angka"])
     else:
+        i = _new_row(rec, "angka")
+        used["angka"].add(i)
         rec.submit(page.get_by_role("button", name="+ Angka"), "angka: + Angka")
     wanted = READING_DEFAULTS | {"unit": unit} | {k: v for k, v in row.items() if k in READING_ORDER}
     wanted["indicator"] = str(pk)
@@ -299,7 +338,7 @@ def _reading_row(rec: Recorder, row: dict, *, promises, indicators) -> None:
         _set(rec, f"angka-{i}-{name}", str(wanted[name]), f"angka: {name}")
 
 
-def _status_row(rec: Recorder, row: dict, *, promises, indicators) -> None:
+def _status_row(rec: Recorder, row: dict, *, promises, indicators, used) -> None:
     page = rec.page
     i = _new_row(rec, "status")
     rec.submit(page.get_by_role("button", name="+ Perubahan status"), "status: + Perubahan status")
@@ -348,10 +387,24 @@ def costliest(efforts: list[Effort], n: int = 12) -> str:
     return "\n".join(lines)
 
 
+NOTE_STEP = "janji: Apa kata artikel (ketik)"
+
+
+def without_notes(efforts: list[Effort]) -> str:
+    """The same entries if the editor left every optional promise-link note empty (the page then shows the
+    article's headline under the promise): what the notes cost, per article."""
+    seconds = [effort.seconds - sum(cost for what, cost in effort.steps if what == NOTE_STEP) for effort in efforts]
+    per = ", ".join(f"{effort.article} {s:.0f} s" for effort, s in zip(efforts, seconds, strict=True))
+    return (
+        f"without the optional promise-link notes: {per}; median {statistics.median(seconds):.0f} s, "
+        f"longest {max(seconds):.0f} s"
+    )
+
+
 # The parts of an entry: each step's label starts with its part; a part's first step starts one row of it.
 PARTS = [
-    ("janji:", "a promise link row", ("janji: Tautkan (saran)", "janji: + Tautan ke janji")),
-    ("angka:", "a figure row", ("angka: Pakai (saran)", "angka: + Angka")),
+    ("janji:", "a promise link row", ("janji: saran (centang)", "janji: + Tautan ke janji")),
+    ("angka:", "a figure row", ("angka: saran (centang)", "angka: + Angka")),
     ("status:", "a status row", ("status: + Perubahan status",)),
     ("sumber baru:", "a new source's fields", ("sumber baru: Media / penerbit (ketik)",)),
 ]

@@ -109,30 +109,76 @@ class DeskPageTests(DeskTestCase):
         assert 'name="janji-0-promise"' in added.content.decode()
         removed = self.client.post(DESK, with_rows(article(hapus="janji-0"), "janji", [{"promise": ""}]))
         assert 'name="janji-0-promise"' not in removed.content.decode()
-        self.client.post(DESK, article(text=ARTICLE, saran="1"))
+        self.client.post(DESK, article(text=ARTICLE, periksa="1"))
+        self.client.post(DESK, article(text=ARTICLE, pilih="1", **{"saran-angka": ["0"]}))
         assert snapshot() == before
 
-    def test_a_figure_in_the_pasted_text_becomes_a_prefilled_row_in_one_click(self):
-        page = self.client.post(DESK, article(text=ARTICLE, saran="1")).content.decode()
+    def test_ticked_figures_in_the_pasted_text_become_prefilled_rows_in_one_click(self):
+        page = self.client.post(DESK, article(text=ARTICLE, periksa="1")).content.decode()
         assert "1.300 kontainer" in page and "lebih dari Rp200 juta" in page
-        used = self.client.post(DESK, article(text=ARTICLE, pakai="0")).content.decode()
-        assert 'name="angka-0-value" value="1300"' in used
+        assert 'name="saran-angka" value="0"' in page and 'name="saran-angka" value="1"' in page
+        used = self.client.post(DESK, article(text=ARTICLE, pilih="1", **{"saran-angka": ["0", "1"]})).content.decode()
+        assert 'name="angka-0-value" value="1300"' in used and 'name="angka-1-value" value="200000000"' in used
         assert f'<option value="{self.indicator.pk}" selected>' in used  # the indicator that shares the words
         assert 'name="angka-0-as_of" value="2025-08-14"' in used
+        row = used.split('name="angka-0-counts"')[1].split("</select>")[0]
+        assert '<option value="procured" selected>' in row  # "telah mengadakan 1.300 kontainer"
+        row = used.split('name="angka-1-counts"')[1].split("</select>")[0]
+        assert '<option value="used" selected>' in row  # "perputaran uang ... lebih dari Rp200 juta"
+
+    def test_what_a_suggested_figure_counts_is_shown_with_the_word_that_says_so(self):
+        page = self.client.post(DESK, article(text=ARTICLE, periksa="1")).content.decode()
+        assert "diadakan (dari kata “mengadakan”)" in " ".join(page.replace('<span class="meta">', "").split())
+
+    def test_a_figure_with_no_word_for_what_it_counts_leaves_the_choice_to_the_editor(self):
+        text = "Pemkot Kupang menyebut angka 1.300 kontainer sampah pada Kamis (14/8/2025)."
+        used = self.client.post(DESK, article(text=text, pilih="1", **{"saran-angka": ["0"]})).content.decode()
+        row = used.split('name="angka-0-counts"')[1].split("</select>")[0]
+        assert 'value="" selected>— pilih —' in row
+
+    def test_a_figure_dated_only_by_the_article_takes_the_dateline_with_the_year_of_the_url(self):
+        text = "KUPANG - Kamis (14/8) Wali Kota menyebut Pemkot telah mengadakan 1.300 kontainer sampah."
+        url = "https://berita.example/2025/08/kontainer.html"
+        used = self.client.post(DESK, article(url=url, text=text, pilih="1", **{"saran-angka": ["0"]})).content.decode()
+        assert 'name="angka-0-as_of" value="2025-08-14"' in used
+
+    def test_ticking_nothing_or_a_suggestion_already_in_a_row_adds_no_row(self):
+        page = self.client.post(DESK, article(text=ARTICLE, pilih="1")).content.decode()
+        assert 'name="angka-0-value"' not in page and 'name="janji-0-promise"' not in page
+        once = with_rows(article(text=ARTICLE, pilih="1", **{"saran-angka": ["0"]}), "angka", [{"value": "1300"}])
+        again = self.client.post(DESK, once).content.decode()
+        assert 'name="angka-1-value"' not in again
+        assert "sudah ada di baris" in again
 
     def test_who_gives_the_article_s_figures_is_chosen_once_and_starts_every_new_figure_row(self):
-        used = self.client.post(DESK, article(text=ARTICLE, pakai="0", said_by="wali_kota")).content.decode()
+        chosen = article(text=ARTICLE, pilih="1", said_by="wali_kota", **{"saran-angka": ["0"]})
+        used = self.client.post(DESK, chosen).content.decode()
         assert '<option value="wali_kota" selected>' in used.split('name="angka-0-said_by"')[1].split("</select>")[0]
         added = self.client.post(DESK, article(tambah="angka", said_by="dprd")).content.decode()
         assert '<option value="dprd" selected>' in added.split('name="angka-0-said_by"')[1].split("</select>")[0]
         plain = self.client.post(DESK, article(tambah="angka")).content.decode()
         assert 'value="" selected>— pilih —' in plain.split('name="angka-0-said_by"')[1].split("</select>")[0]
 
-    def test_a_promise_the_text_talks_about_is_offered_and_linked_in_one_click(self):
-        page = self.client.post(DESK, article(text=ARTICLE, saran="1")).content.decode()
-        assert f'name="tautkan" value="{self.other.pk}"' in page
-        linked = self.client.post(DESK, article(text=ARTICLE, tautkan=str(self.other.pk))).content.decode()
+    def test_ticked_promises_the_text_talks_about_are_linked_in_one_click_and_need_no_note(self):
+        page = self.client.post(DESK, article(text=ARTICLE, periksa="1")).content.decode()
+        assert f'name="saran-janji" value="{self.other.pk}"' in page
+        linked = self.client.post(
+            DESK, article(text=ARTICLE, pilih="1", **{"saran-janji": [str(self.other.pk)]})
+        ).content.decode()
         assert f'<option value="{self.other.pk}" selected>' in linked
+        saved = self.client.post(
+            DESK, with_rows(article(simpan="1"), "janji", [{"promise": str(self.other.pk), "note": ""}])
+        )
+        assert saved.status_code == 302
+        assert PromiseSource.objects.get(promise=self.other).note == ""
+
+    def test_a_suggestion_not_offered_for_this_text_is_not_added(self):
+        stranger = make_promise(code="CP-9", title="Janji yang tidak disebut")
+        page = self.client.post(
+            DESK,
+            article(text=ARTICLE, pilih="1", **{"saran-janji": [str(stranger.pk), "x"], "saran-angka": ["99", "-1"]}),
+        ).content.decode()
+        assert 'name="janji-0-promise"' not in page and 'name="angka-0-value"' not in page
 
     def test_a_known_url_shows_the_source_and_everything_recorded_from_it(self):
         source = make_source(url="https://berita.example/lama")

@@ -70,19 +70,20 @@ def record_the_article(recorder: Recorder) -> None:
     fill_new_source(page, ARTICLE_URL, "Pemkot bagikan kontainer sampah")
     field(page, "summary").fill("Wali kota menyebut kontainer sampah yang sudah diadakan dan omzet Saboak.")
     field(page, "text").fill(ARTICLE_TEXT)
-    recorder.submit(page.get_by_role("button", name="Cari saran dari teks"), "saran")
+    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
 
-    recorder.submit(page.locator(f"#meja button[name='tautkan'][value='{saboak.pk}']"), "tautkan")
+    page.locator(f"#meja input[name='saran-janji'][value='{saboak.pk}']").check()
+    suggested_figure(page, "lebih dari Rp200 juta").get_by_role("checkbox").check()
+    recorder.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "tambahkan")
     expect(field(page, "janji-0-promise")).to_have_value(str(saboak.pk))
     field(page, "janji-0-note").fill(LINK_NOTE)
 
-    recorder.submit(suggested_figure(page, "lebih dari Rp200 juta").get_by_role("button", name="Pakai"), "pakai")
     omzet = Indicator.objects.get(slug="omzet-saboak-per-pekan")
     expect(field(page, "angka-0-indicator")).to_have_value(str(omzet.pk))
     expect(field(page, "angka-0-qualifier")).to_have_value("lebih_dari")
     assert float(field(page, "angka-0-value").input_value()) == 200_000_000
-    field(page, "angka-0-as_of").fill("2025-08-14")
-    field(page, "angka-0-counts").select_option("used")
+    expect(field(page, "angka-0-as_of")).to_have_value("2025-08-14")  # the article's day, from its first date
+    expect(field(page, "angka-0-counts")).to_have_value("used")  # "Perputaran uang"
     field(page, "angka-0-said_by").select_option("wali_kota")
 
     recorder.submit(page.get_by_role("button", name="+ Angka"), "tambah angka")
@@ -140,7 +141,7 @@ def test_a_new_editor_records_an_article_with_a_link_two_figures_and_a_status_ch
     recorder = Recorder(page, javascript=False)
     record_the_article(recorder)
     # every button was a plain POST answered by a whole page; the save redirected to the desk with its message
-    assert recorder.seen["load"] == 6
+    assert recorder.seen["load"] == 5
     expect(page).to_have_url(re.compile(r"/meja/artikel/\?url=https%3A%2F%2Fberita.example%2Fmeja-uji$"))
     expect(page.locator("p.message")).to_have_text(SAVED)
     expect(page.locator("#meja .known")).to_contain_text(LINK_NOTE)
@@ -156,8 +157,8 @@ def test_a_new_editor_records_the_same_article_with_javascript_in_swaps_without_
     page.evaluate("window.sameDesk = true")
     record_the_article(recorder)
     expect(page.locator("#meja .saved")).to_have_text(SAVED)
-    # six swaps, and the page that was loaded is still the one on screen
-    assert recorder.seen["htmx:afterSwap"] == 6 and recorder.seen["load"] == 0
+    # five swaps, and the page that was loaded is still the one on screen
+    assert recorder.seen["htmx:afterSwap"] == 5 and recorder.seen["load"] == 0
     assert page.evaluate("window.sameDesk") is True, "the desk reloaded"
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
     # the saved desk is empty again, ready for the next article from the same source
@@ -259,15 +260,14 @@ def test_the_desk_with_rows_and_suggestions_fits_the_screen_and_is_screenshotted
     wait_for_htmx(page)
     recorder = Recorder(page)
     field(page, "url").fill("https://detikntt.com/wali-kota-kupang-penuhi-30-persen-janji-kampanye-di-100-hari-kerja/")
-    recorder.submit(page.get_by_role("button", name="Periksa URL"), "periksa")
-    expect(page.locator("#meja .known")).to_contain_text("Sumber ini sudah tercatat")
     field(page, "text").fill(seed_text({"seed_file": "003_f727d920a6324f18.txt"}))
-    recorder.submit(page.get_by_role("button", name="Cari saran dari teks"), "saran")
-    recorder.submit(suggested_figure(page, "lebih dari Rp200 juta").get_by_role("button", name="Pakai"), "pakai")
-    field(page, "angka-0-as_of").fill("2025-08-14")
-    field(page, "angka-0-counts").select_option("used")
+    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
+    expect(page.locator("#meja .known")).to_contain_text("Sumber ini sudah tercatat")
+    expect(page.locator("#meja section.suggest")).to_contain_text("sudah tercatat dari sumber ini")
+    page.locator("#meja input[name='saran-angka']").first.check()
+    page.locator("#meja input[name='saran-janji']").first.check()
+    recorder.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "tambahkan")
     field(page, "angka-0-said_by").select_option("wali_kota")
-    recorder.submit(page.locator("#meja button[name='tautkan']").first, "tautkan")
     field(page, "janji-0-note").fill("Catatan uji.")
     recorder.submit(page.get_by_role("button", name="+ Perubahan status"), "tambah status")
     expect(page.locator("#meja fieldset.row")).to_have_count(3)
@@ -323,7 +323,7 @@ def test_a_change_by_another_editor_since_the_desk_was_opened_refuses_the_save_e
         reason="Liputan lain.",
         sources=[Source.objects.order_by("pk").first()],
     )
-    recorder.submit(page.get_by_role("button", name="Periksa URL"), "periksa")
+    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
     recorder.submit(page.get_by_role("button", name="Simpan semua"), "simpan")
     try:
         expect(page.locator("#meja .errors")).to_contain_text("diubah orang lain", timeout=3000)

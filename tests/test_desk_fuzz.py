@@ -52,7 +52,8 @@ class NewEndpointFuzzTests(TestCase):
         status=st.one_of(st.sampled_from(Promise.Status.values), text),
         reason=text,
         loaded=st.one_of(st.just("NOW"), text),
-        button=st.sampled_from(["simpan", "tambah", "hapus", "pakai", "tautkan", "saran"]),
+        button=st.sampled_from(["simpan", "tambah", "hapus", "pilih", "periksa"]),
+        ticked=st.lists(st.one_of(choice, text), max_size=3),
     )
     @example(  # a valid save, so the check that something changed on "saved" is exercised every run
         url="https://valid.example/a",
@@ -70,6 +71,7 @@ class NewEndpointFuzzTests(TestCase):
         reason="Ada langkah resmi.",
         loaded="NOW",
         button="simpan",
+        ticked=[],
     )
     def test_the_desk(self, **values):
         data = {
@@ -100,6 +102,8 @@ class NewEndpointFuzzTests(TestCase):
             "status-0-reason": values["reason"],
             "text": values["note"],
             values["button"]: values["link_promise"],
+            "saran-angka": values["ticked"],
+            "saran-janji": values["ticked"],
         }
         self.assert_safe(reverse("promises:desk"), data)
 

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from promises.models import Indicator, LogEntry, Promise, PromiseSource, Reading, Source, StatusChange, normalize_url
 from promises.models.dates import at_precision
 
-from .effort import TARGET_MAX, TARGET_MEDIAN, Recorder, by_part, costliest, replay, scripts, table
+from .effort import TARGET_MAX, TARGET_MEDIAN, Recorder, by_part, costliest, replay, scripts, table, without_notes
 from .helpers import make_editor
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "promises" / "data" / "kupang.json"
@@ -119,7 +119,12 @@ def test_entering_the_seed_articles_on_the_desk_costs_a_median_of_45_s_and_none_
     context.close()
 
     report = "\n\n".join(
-        [table(efforts), "where the seconds go (all articles):\n" + costliest(efforts), by_part(efforts)]
+        [
+            table(efforts),
+            without_notes(efforts),
+            "where the seconds go (all articles):\n" + costliest(efforts),
+            by_part(efforts),
+        ]
     )
     print("\n" + report)
     assert not problems, problems

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from promises.extraction import QUALIFIERS, Figure, find_dates, find_figures, rank, rank_by_sentence
+from promises.extraction import (
+    QUALIFIERS,
+    Figure,
+    article_date,
+    counts_hint,
+    dated,
+    find_dates,
+    find_figures,
+    rank,
+    rank_by_sentence,
+    url_month,
+)
 from promises.models import Reading
 
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
@@ -628,3 +639,98 @@ def test_a_round_up_names_each_promise_in_the_order_it_brings_them_up():
         ("lain", "Beasiswa kuliah"),
     ]
     assert rank_by_sentence(text, candidates) == ["sampah", "mobil", "lahat"]
+
+
+# --- What a figure counts, and the day an article reports on ------------------------------------------------------
+
+# Every figure the effort scripts record from the seeds, with what its clause says it counts ("" = no word says so,
+# the editor chooses) and the word that says so.
+SEED_COUNTS = {
+    "000_dfdb011861a9a9ce.txt": {
+        "117%": ("", ""),
+        "87%": ("", ""),
+        "3 miliar rupiah": ("allocated", "Dana Pengaman"),
+        "800 unit": ("allocated", "mengalokasikan"),  # "akan mengalokasikan dana untuk pengadaan 800 unit"
+        "1.347 unit": ("target", "kebutuhan"),  # "dari total kebutuhan 1.347 unit"
+        "51 kontainer": ("target", "disediakan"),  # "akan disediakan 51 kontainer": a plan
+    },
+    "001_56d315555a7c945e.txt": {
+        "1.347 RT": ("", ""),
+        "900 unit": ("delivered", "tersedia"),
+        "Sekitar 600 pelaku": ("used", "difasilitasi"),
+        "mencapai hingga Rp1,2 miliar": ("used", "perputaran"),
+        "Rp3 miliar": ("allocated", "menyiapkan dana"),
+        "lebih dari 23.000 keluarga": ("delivered", "kepada"),
+        "1.747 tenaga": ("delivered", "menerima"),
+    },
+    "003_f727d920a6324f18.txt": {
+        "1.300 kontainer": ("procured", "mengadakan"),
+        "lebih dari Rp200 juta": ("used", "perputaran"),
+        "Rp3 miliar": ("allocated", "menempatkan dana"),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_COUNTS))
+def test_what_a_seed_figure_counts_is_read_from_the_words_of_its_clause(name):
+    found = {f.text: counts_hint(f) for f in find_figures(seed(name))}
+    assert {text: found[text] for text in SEED_COUNTS[name]} == SEED_COUNTS[name]
+
+
+@pytest.mark.parametrize(
+    "text, counts",
+    [
+        ("Pemkot menargetkan 500 sumur bor tahun ini.", "target"),
+        ("Sebanyak 300 paket sembako dibagikan kepada warga.", "delivered"),
+        ("Pemkot akan membagikan 300 paket sembako.", "target"),  # a plan, no money allocated
+        ("Anggaran sebesar Rp2 miliar disiapkan untuk beasiswa.", "allocated"),
+        ("Omzet pedagang mencapai Rp50 juta.", "used"),
+        ("Dinas telah membeli 12 truk sampah.", "procured"),
+        ("Jumlah warga tercatat 450.000 jiwa.", ""),
+        ("Ada 20 kelurahan kumuh, sedangkan 12 unit sudah diserahkan.", ""),  # the cue is in the other clause
+    ],
+)
+def test_a_word_in_the_figure_s_own_clause_says_what_it_counts(text, counts):
+    assert counts_hint(find_figures(text)[0])[0] == counts
+
+
+@pytest.mark.parametrize(
+    "name, url, day",
+    [
+        ("000_dfdb011861a9a9ce.txt", "https://www.jejakhukumindonesia.com/2025/07/x.html", date(2025, 7, 11)),
+        ("001_56d315555a7c945e.txt", "https://www.liputanntt.com/2025/08/x.html", date(2025, 8, 14)),
+        ("001_56d315555a7c945e.txt", "https://seed.invalid/001", None),  # "Kamis (14/8)", no year anywhere
+        ("002_e71cea43584cce0d.txt", "", date(2023, 3, 17)),
+        ("003_f727d920a6324f18.txt", "https://detikntt.com/x/", date(2025, 8, 14)),
+        ("004_c769f8d908bd922b.txt", "", date(2025, 4, 15)),
+    ],
+)
+def test_the_day_a_seed_article_reports_on_is_its_dateline(name, url, day):
+    assert article_date(seed(name), url=url) == day
+
+
+def test_a_known_publication_date_is_the_article_s_day():
+    assert article_date("Kamis (14/8) ada rapat.", published=date(2024, 8, 20)) == date(2024, 8, 20)
+
+
+def test_the_url_month_is_the_last_day_of_the_month_it_names():
+    assert url_month("https://x.example/2024/02/judul") == date(2024, 2, 29)
+    assert url_month("https://x.example/2025/12/judul.html") == date(2025, 12, 31)
+    assert url_month("https://x.example/2025/13/judul") is None
+    assert url_month("") is None
+
+
+@pytest.mark.parametrize(
+    "text, day, expected",
+    [
+        ("Pemkot menyerahkan 10 unit.", date(2025, 8, 14), (date(2025, 8, 14), "day")),  # no date of its own
+        ("Pada tahun 2025 diserahkan 10 unit.", date(2025, 8, 14), (date(2025, 8, 14), "day")),  # its year
+        ("Pada bulan Agustus 2025 diserahkan 10 unit.", date(2025, 8, 14), (date(2025, 8, 14), "day")),
+        ("Pada Mei 2025 diserahkan 10 unit.", date(2025, 8, 14), (date(2025, 5, 1), "month")),  # another month
+        ("Pada tahun 2023 diserahkan 10 unit.", date(2025, 8, 14), (date(2023, 1, 1), "year")),  # another year
+        ("Pada 2 Juli 2025 diserahkan 10 unit.", date(2025, 8, 14), (date(2025, 7, 2), "day")),  # its own day
+        ("Pemkot menyerahkan 10 unit.", None, (None, "")),
+    ],
+)
+def test_a_figure_holds_at_its_own_date_or_at_the_article_s_day_when_that_is_more_precise(text, day, expected):
+    assert dated(one(text), day) == expected

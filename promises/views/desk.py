@@ -7,6 +7,7 @@ row and records all of it in one transaction (services.record_article), or nothi
 """
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,15 +21,15 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import extraction, services
+from .. import extraction, formatting, services
 from ..forms import NATURAL_CODE, ArticleForm, LinkRowForm, ReadingRowForm, StatusRowForm
-from ..models import Administration, Indicator, Promise, Report, Source, StatusProposal, normalize_url
+from ..models import Administration, Indicator, Promise, Reading, Report, Source, StatusProposal, normalize_url
 
 PAGE = "promises/desk.html"
 ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
 MAX_ROWS = 30  # per kind: an article that says more is recorded in two saves
 MAX_SUGGESTIONS = 25
-MAX_PROMISE_SUGGESTIONS = 12
+MAX_PROMISE_SUGGESTIONS = 20  # a round-up article names a dozen or more
 DESK_PERMISSIONS = ["promises.add_source", "promises.add_reading", "promises.add_statuschange"]
 
 
@@ -47,6 +48,7 @@ class Desk:
         )
         self.data = request.POST if request.method == "POST" else request.GET
         self._suggestions = {}
+        self._sources = {}
         self.report = self._report()
 
     def _report(self) -> Report | None:
@@ -84,29 +86,46 @@ class Desk:
         }
 
     def known_source(self, url: str) -> Source | None:
-        try:
-            return Source.objects.filter(url=normalize_url(url)).first() if url else None
-        except ValidationError:
-            return None
+        if url not in self._sources:  # one query a request, whoever asks
+            try:
+                self._sources[url] = Source.objects.filter(url=normalize_url(url)).first() if url else None
+            except ValidationError:
+                self._sources[url] = None
+        return self._sources[url]
 
-    def suggestions(self, text: str, published) -> dict:
-        """Figures found in the pasted text, each with the indicator it most likely belongs to, and the promises
-        the text shares most words with."""
+    def suggestions(self, text: str, published, url: str = "") -> dict:
+        """Figures found in the pasted text, each with the indicator it most likely belongs to, what it likely
+        counts and the date it holds at, and the promises the text shares most words with."""
         if not text.strip():
             return {"figures": [], "promises": []}
-        if (text, published) not in self._suggestions:  # "Pakai" reads them, then the page shows them
-            self._suggestions[text, published] = self._suggest(text, published)
-        return self._suggestions[text, published]
+        key = (text, published, url)
+        if key not in self._suggestions:  # adding the chosen ones reads them, then the page shows them
+            self._suggestions[key] = self._suggest(text, published, url)
+        return self._suggestions[key]
 
-    def _suggest(self, text: str, published) -> dict:
+    def _suggest(self, text: str, published, url: str) -> dict:
         labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}") for ind in self.indicators]
+        day = extraction.article_date(text, published=published, url=url)
         figures = []
         for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
             ranked = extraction.rank(figure.sentence, labels, limit=5)
             same_unit = [ind for ind in ranked if ind.unit.lower() == figure.unit]
+            counts, cue = extraction.counts_hint(figure)
+            as_of, precision = extraction.dated(figure, day)
             # only an indicator that shares words with the sentence and counts in the same unit: a wrong guess
             # prefilled is worse than an empty choice
-            figures.append({"figure": figure, "indicator": (same_unit or [None])[0]})
+            figures.append(
+                {
+                    "figure": figure,
+                    "indicator": (same_unit or [None])[0],
+                    "counts": counts,
+                    "counts_label": Reading.Counts(counts).label if counts else "",
+                    "cue": cue,
+                    "as_of": as_of,
+                    "precision": precision,
+                    "as_of_label": formatting.date_label(as_of, precision) if as_of else "",
+                }
+            )
         by_pk = {promise.pk: promise for promise in self.promises}
         labels = [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()]
         ranked = extraction.rank_by_sentence(text, labels, limit=MAX_PROMISE_SUGGESTIONS)
@@ -131,7 +150,7 @@ def _loaded_at(value: str):
 @permission_required(DESK_PERMISSIONS, raise_exception=True)
 def desk(request: HttpRequest) -> HttpResponse:
     page = Desk(request)
-    action = next((name for name in ("simpan", "tambah", "hapus", "pakai", "tautkan") if name in page.data), "")
+    action = next((name for name in ("simpan", "tambah", "hapus", "pilih") if name in page.data), "")
     rows = {kind: page.raw_rows(kind) for kind in ROWS}
     article_raw = {name: page.data.get(name, "") for name in ArticleForm.base_fields}
     if page.report is not None and request.method == "GET" and not article_raw["url"]:
@@ -148,35 +167,47 @@ def desk(request: HttpRequest) -> HttpResponse:
         kind, _sep, index = page.data["hapus"].partition("-")
         if kind in ROWS and index.isdigit() and int(index) < len(rows[kind]):
             del rows[kind][int(index)]
-    elif action == "pakai":
-        _use_suggestion(page, rows, article_raw)
-    elif action == "tautkan" and len(rows["janji"]) < MAX_ROWS:
-        rows["janji"].append({"promise": page.data["tautkan"]})
+    elif action == "pilih":
+        _use_chosen(page, rows, article_raw)
     return _render(request, page, article_raw, rows, context)
 
 
-def _use_suggestion(page: Desk, rows: dict, article_raw: dict) -> None:
-    published = parse_date(article_raw.get("published") or "")
-    found = page.suggestions(article_raw.get("text", ""), published)["figures"]
-    try:
-        suggestion = found[int(page.data["pakai"])]
-    except (ValueError, IndexError):
-        return
+def _use_chosen(page: Desk, rows: dict, article_raw: dict) -> None:
+    """The suggestions the editor ticked become rows, prefilled from the text, in the order they were offered."""
+    found = page.suggestions(article_raw.get("text", ""), _published(page, article_raw), article_raw.get("url", ""))
+    linked = {str(row.get("promise")) for row in rows["janji"]}
+    offered = {str(promise.pk) for promise in found["promises"]}
+    for pk in dict.fromkeys(page.data.getlist("saran-janji")):
+        if pk in offered and pk not in linked and len(rows["janji"]) < MAX_ROWS:
+            rows["janji"].append({"promise": pk})
+    in_rows = {_decimal(row.get("value")) for row in rows["angka"]}
+    for index in dict.fromkeys(page.data.getlist("saran-angka")):
+        if not (index.isdigit() and int(index) < len(found["figures"])) or len(rows["angka"]) >= MAX_ROWS:
+            continue
+        row = _figure_row(found["figures"][int(index)])
+        if _decimal(row["value"]) not in in_rows:  # shown as "sudah ada di baris", not offered again
+            rows["angka"].append(row | _said_by(article_raw))
+            in_rows.add(_decimal(row["value"]))
+
+
+def _figure_row(suggestion: dict) -> dict:
     figure, indicator = suggestion["figure"], suggestion["indicator"]
-    if len(rows["angka"]) >= MAX_ROWS:
-        return
-    rows["angka"].append(
-        {
-            "indicator": indicator.pk if indicator else "",
-            "value": figure.value,
-            "value_max": figure.value_max if figure.value_max is not None else "",
-            "qualifier": figure.qualifier,
-            "unit": indicator.unit if indicator and indicator.unit.lower() == figure.unit else figure.unit,
-            "as_of": figure.as_of.isoformat() if figure.as_of else "",
-            "as_of_precision": figure.precision or "",
-        }
-        | _said_by(article_raw)
-    )
+    return {
+        "indicator": indicator.pk if indicator else "",
+        "value": figure.value,
+        "value_max": figure.value_max if figure.value_max is not None else "",
+        "qualifier": figure.qualifier,
+        "unit": indicator.unit if indicator and indicator.unit.lower() == figure.unit else figure.unit,
+        "as_of": suggestion["as_of"].isoformat() if suggestion["as_of"] else "",
+        "as_of_precision": suggestion["precision"] or "",
+        "counts": suggestion["counts"],
+    }
+
+
+def _published(page: Desk, article_raw: dict):
+    """The article's publication date: the known source's, else the one typed for the new source."""
+    source = page.known_source(article_raw.get("url", ""))
+    return source.published if source else parse_date(article_raw.get("published") or "")
 
 
 def _said_by(article_raw: dict) -> dict:
@@ -256,19 +287,52 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
     url = form.data.get("url", "") if form.is_bound else article_raw.get("url", "")
     source = page.known_source(url)
     published = source.published if source else parse_date(article_raw.get("published") or "")
+    known = _known(source) if source else None
+    suggestions = page.suggestions(article_raw.get("text", ""), published, url)
     context |= {
         "administration": page.administration,
         "source": source,
-        "known": _known(source) if source else None,
+        "known": known,
         # The time the editor first loaded what they are looking at: kept through every re-render (adding a row,
         # a suggestion), renewed only on a fresh page, after a save, or after a refusal that showed what changed.
         "loaded_at": context.pop("loaded_at", None) or _kept_loaded_at(page) or timezone.now().isoformat(),
         "counts": {kind: len(forms) for kind, forms in context["row_forms"].items()},
-        "suggestions": page.suggestions(article_raw.get("text", ""), published),
+        "suggestions": _marked(suggestions, known, rows if rows is not None else _posted_rows(page)),
         "max_rows": MAX_ROWS,
         "report": page.report,
     }
     return render(request, f"{PAGE}#desk" if request.htmx else PAGE, context)
+
+
+def _posted_rows(page: Desk) -> dict[str, list[dict]]:
+    return {kind: page.raw_rows(kind) for kind in ROWS}
+
+
+def _marked(suggestions: dict, known: dict | None, rows: dict[str, list[dict]]) -> dict:
+    """Each suggestion with what is already done with it: recorded from this source before ("tercatat"), or in a
+    row on the desk now ("di baris"); only the others can be ticked. One list for the editor to read."""
+    known = known or {"links": [], "readings": []}
+    linked = {link.promise_id for link in known["links"]}
+    recorded = {_decimal(reading.value) for reading in known["readings"]}
+    in_rows = {str(row.get("promise", "")) for row in rows["janji"]}
+    figures_in_rows = {_decimal(row.get("value")) for row in rows["angka"]}
+    promises = [
+        {"promise": p, "done": "tercatat" if p.pk in linked else "di_baris" if str(p.pk) in in_rows else ""}
+        for p in suggestions["promises"]
+    ]
+    figures = []
+    for item in suggestions["figures"]:
+        value = _decimal(item["figure"].value)
+        done = "tercatat" if value in recorded else "di_baris" if value in figures_in_rows else ""
+        figures.append(item | {"done": done})
+    return {"figures": figures, "promises": promises}
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return None
 
 
 def _known(source: Source) -> dict:
