@@ -3,7 +3,9 @@ verdicts wait for a second editor; a recheck is not a status change; figures are
 
 from datetime import date, timedelta
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,12 +98,23 @@ class DeskPageTests(DeskTestCase):
             make_promise(title=f"Janji tambahan {n}")
         one = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)])
         twenty = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)] * 20)
-        with self.assertNumQueries(9):
-            # session, user, two permission lookups, the administration, its promises, its indicators,
-            # whether the pasted URL is a known source, and the open readers' reports (the editor bar)
+        with self.assertNumQueries(8):
+            # session, user, two permission lookups, the administration, its indicators (figure rows need no
+            # promise list), whether the pasted URL is a known source, and the open readers' reports (the editor bar)
             self.client.post(DESK, one)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.client.post(DESK, twenty)
+
+    def test_an_empty_desk_does_not_list_the_promises_or_indicators_however_many_there_are(self):
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(DESK)
+        for n in range(30):
+            make_promise(title=f"Janji tambahan {n}")
+        with CaptureQueriesContext(connection) as many:
+            self.client.get(DESK)
+        tables = " ".join(query["sql"] for query in many.captured_queries)
+        assert len(few) == len(many) == 6
+        assert '"promises_promise"' not in tables and '"promises_indicator"' not in tables
 
     def test_adding_removing_and_suggesting_rows_writes_nothing(self):
         before = snapshot()
@@ -171,6 +184,15 @@ class DeskPageTests(DeskTestCase):
         )
         assert saved.status_code == 302
         assert PromiseSource.objects.get(promise=self.other).note == ""
+
+    def test_a_suggestion_this_source_already_has_is_marked_and_cannot_be_ticked_again(self):
+        source = make_source(url="https://berita.example/kontainer-baru")
+        PromiseSource.objects.create(promise=self.other, source=source, note="")
+        make_reading(self.indicator, source=source, value=1300)
+        page = self.client.post(DESK, article(text=ARTICLE, periksa="1")).content.decode()
+        assert page.count("sudah tercatat dari sumber ini") == 2
+        assert 'name="saran-angka" value="0"' not in page and 'name="saran-angka" value="1"' in page
+        assert f'name="saran-janji" value="{self.other.pk}"' not in page
 
     def test_a_suggestion_not_offered_for_this_text_is_not_added(self):
         stranger = make_promise(code="CP-9", title="Janji yang tidak disebut")

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -40,16 +41,23 @@ class Desk:
     def __init__(self, request: HttpRequest):
         self.request = request
         self.administration = Administration.objects.default_or_404()
-        self.promises = list(Promise.objects.filter(administration=self.administration).order_by(*NATURAL_CODE))
-        self.indicators = list(
-            Indicator.objects.filter(promise__administration=self.administration)
-            .select_related("promise")
-            .order_by("promise__code", "order", "name")
-        )
         self.data = request.POST if request.method == "POST" else request.GET
         self._suggestions = {}
         self._sources = {}
         self.report = self._report()
+
+    @cached_property
+    def promises(self) -> list[Promise]:
+        """Loaded only when a row or a suggestion needs them: an empty desk does not list the whole data."""
+        return list(Promise.objects.filter(administration=self.administration).order_by(*NATURAL_CODE))
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return list(
+            Indicator.objects.filter(promise__administration=self.administration)
+            .select_related("promise")
+            .order_by("promise__code", "order", "name")
+        )
 
     def _report(self) -> Report | None:
         """The reader's report this desk entry acts on (`laporan=<pk>`), while it is still open."""
