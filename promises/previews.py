@@ -31,7 +31,7 @@ from . import cache as data_version
 from .formatting import angka, date_label, nilai, reading_value
 from .middleware import PAGE_TIMEOUT
 from .models import Indicator, Promise
-from .sharing import absolute
+from .sharing import absolute, against_target
 
 Status = Promise.Status
 
@@ -99,13 +99,7 @@ def figure(indicator: Indicator) -> tuple[str, str] | None:
     if reading is None:
         return None
     if indicator.target_value:
-        text = _("%(value)s dari %(target)s") % {
-            "value": _amount(reading),
-            "target": nilai(indicator.target_value, indicator.unit),
-        }
-        percent = indicator.progress_percent()
-        if percent is not None:
-            text += f" ({percent}%)"
+        text = against_target(indicator, _amount(reading), _("%(value)s dari %(target)s"))
     else:
         text = reading_value(reading)
     return text, _("per %(date)s") % {"date": reading.as_of_label}

@@ -21,14 +21,16 @@ def figure_line(indicator) -> str | None:
         return None
     text = reading_value(reading)
     if indicator.target_value:
-        text = _("%(value)s dari target %(target)s") % {
-            "value": text,
-            "target": nilai(indicator.target_value, indicator.unit),
-        }
-        percent = indicator.progress_percent()
-        if percent is not None:
-            text += f" ({percent}%)"
+        text = against_target(indicator, text, _("%(value)s dari target %(target)s"))
     return _("%(figure)s, per %(date)s") % {"figure": text, "date": reading.as_of_label}
+
+
+def against_target(indicator, value: str, wording: str) -> str:
+    """`value` set against the indicator's target in `wording` ("%(value)s dari %(target)s"), with the share of
+    it reached when that is known: "900 dari 1.347 unit (67%)". The share shows wherever the target does."""
+    text = wording % {"value": value, "target": nilai(indicator.target_value, indicator.unit)}
+    percent = indicator.progress_percent()
+    return text if percent is None else f"{text} ({percent}%)"
 
 
 def indicator_summary(indicator) -> str:
