@@ -366,6 +366,61 @@ def dated(figure: Figure, day: date | None) -> tuple[date | None, str]:
     return figure.as_of, figure.precision
 
 
+_DOMAIN_END = re.compile(r"\.(?:co\.id|com|id|net|org|or\.id|go\.id|news)$")
+
+
+def _squeeze(text: str) -> str:
+    """Letters and digits only, case-folded: "Suara-ntt.com" and "Suara-NTT" both give "suarantt" (with the domain
+    ending dropped first)."""
+    return re.sub(r"[\W_]+", "", _DOMAIN_END.sub("", _fold(text.strip(".,;:()[]|"))))
+
+
+def find_outlet(text: str, outlets: Iterable[str], *, head: int = 20000) -> str:
+    """The first of `outlets` named in the text ("Suara-ntt.com, Kupang-…", "KUPANG;Jejakhukumindonesia.com"), word for
+    word or as two capitalised words written together ("Times NTT" for "Timesntt"); "" when none is. Only whole
+    words count, and "Inihari" is not found in "ini hari"."""
+    by_key = {}
+    for outlet in outlets:
+        key = _squeeze(outlet)
+        if len(key) >= 4:
+            by_key.setdefault(key, outlet)
+    words = [word for word in re.split(r"[\s;,|]+", text[:head]) if word]
+    for i, word in enumerate(words):
+        pair = words[i : i + 2]
+        named = len(pair) == 2 and all(part[:1].isupper() for part in pair)  # "Times NTT", never "ini hari"
+        for candidate in (word, " ".join(pair)) if named else (word,):
+            key = _squeeze(candidate)
+            if key in by_key:
+                return by_key[key]
+    return ""
+
+
+def find_headline(text: str, url: str = "") -> str:
+    """The article's headline in pasted page text: the line sharing the most words with the URL's last part
+    (".../wali-kota-kupang-penuhi-30-persen/"), else the first line said twice (a page repeats its title), else
+    the first line of four to thirty words that does not end a sentence. "" when none looks like one."""
+    lines = [" ".join(line.split()) for line in text.splitlines()[:300]]
+    lines = [line for line in lines if 4 <= len(line.split()) <= 30 and not line.endswith((".", ":", "?", "!"))]
+    slug = content_words(re.sub(r"[-_/.]+", " ", urlsplit_path(url)))
+    if len(slug) >= 3:
+        best = max(lines, key=lambda line: len(slug & content_words(line)), default="")
+        if best and len(slug & content_words(best)) * 2 >= len(slug):
+            return best
+    seen = set()
+    for line in lines:
+        if line in seen:
+            return line
+        seen.add(line)
+    return lines[0] if lines else ""
+
+
+def urlsplit_path(url: str) -> str:
+    """The last non-empty part of a URL's path, without its extension: "judul-berita" of ".../judul-berita.html"."""
+    path = re.sub(r"^[a-z]+://[^/]*", "", url or "", flags=re.I).split("?")[0].split("#")[0]
+    parts = [part for part in path.split("/") if part]
+    return re.sub(r"\.[a-z]{2,5}$", "", parts[-1], flags=re.I) if parts else ""
+
+
 # What a figure counts, from the words of its clause: (the stored value of Reading.Counts, stems). The nearest cue
 # to the figure wins; a cue of something done after "akan" (will) is a plan: allocated when the clause allocates
 # money, else a target.

@@ -262,14 +262,17 @@ def replay(rec: Recorder, base: str, script: dict, *, promises: dict[str, int], 
 
 
 def _new_source(rec: Recorder, source: dict) -> None:
+    """The new source's fields; what the desk filled in from the page and is right already costs nothing."""
     page = rec.page
-    rec.type(_field(page, "outlet"), source["outlet"], "sumber baru: Media / penerbit (ketik)")
-    rec.paste(_field(page, "headline"), source["headline"], "sumber baru: Judul (salin persis)")
-    rec.choose(_field(page, "kind"), source["kind"], "sumber baru: Jenis sumber (pilih)")
+    _set(rec, "outlet", source["outlet"], "sumber baru: Media / penerbit")
+    if not _same(_field(page, "headline").input_value(), source["headline"]):
+        rec.paste(_field(page, "headline"), source["headline"], "sumber baru: Judul (salin persis)")
+    _set(rec, "kind", source["kind"], "sumber baru: Jenis sumber")
     if source.get("published"):
-        rec.date(_field(page, "published"), source["published"], "sumber baru: Tanggal terbit (tanggal)")
+        _set(rec, "published", source["published"], "sumber baru: Tanggal terbit")
         _set(rec, "published_precision", source.get("published_precision", "day"), "sumber baru: Ketelitian")
     else:
+        _set(rec, "published", "", "sumber baru: Tanggal terbit (hapus)")
         rec.tick(_field(page, "date_unknown"), "sumber baru: tanggal tidak diketahui (centang)")
     rec.pick(page.locator(f"#meja [name='reliability'][value='{source['reliability']}']"), "sumber baru: Keandalan")
     if source.get("summary"):
@@ -406,7 +409,7 @@ PARTS = [
     ("janji:", "a promise link row", ("janji: saran (centang)", "janji: + Tautan ke janji")),
     ("angka:", "a figure row", ("angka: saran (centang)", "angka: + Angka")),
     ("status:", "a status row", ("status: + Perubahan status",)),
-    ("sumber baru:", "a new source's fields", ("sumber baru: Media / penerbit (ketik)",)),
+    ("sumber baru:", "a new source's fields", ("sumber baru: Keandalan",)),
 ]
 
 

@@ -194,6 +194,30 @@ class DeskPageTests(DeskTestCase):
         assert 'name="saran-angka" value="0"' not in page and 'name="saran-angka" value="1"' in page
         assert f'name="saran-janji" value="{self.other.pk}"' not in page
 
+    def test_a_new_source_s_empty_fields_are_filled_in_from_the_pasted_page_and_said_so(self):
+        make_source(url="https://lain.example/a", outlet="Suara-NTT", kind="media")
+        text = (
+            "Pemkot Bagikan Kontainer ke RT\nSuara-ntt.com, Kupang - Jumat, 17 Oktober 2025, Pemkot mengadakan 12 unit."
+        )
+        blank = {name: "" for name in ("outlet", "headline", "kind", "published", "published_precision")}
+        page = self.client.post(DESK, article(text=text, periksa="1", **blank)).content.decode()
+        assert 'name="outlet" value="Suara-NTT"' in page
+        assert 'name="headline" value="Pemkot Bagikan Kontainer ke RT"' in page
+        assert 'name="published" value="2025-10-17"' in page
+        assert '<option value="media" selected>' in page.split('name="kind"')[1].split("</select>")[0]
+        assert "Diisi dari teks artikel, periksa dengan artikelnya: Media / penerbit, Jenis sumber" in page
+
+    def test_what_the_editor_typed_or_a_known_source_is_never_replaced_by_a_guess(self):
+        make_source(url="https://lain.example/a", outlet="Suara-NTT", kind="media")
+        text = "Judul Lain Dari Halaman Ini\nSuara-ntt.com, Kupang - Jumat, 17 Oktober 2025, ada 12 unit."
+        typed = self.client.post(DESK, article(text=text, periksa="1")).content.decode()
+        assert 'name="outlet" value="Media Uji"' in typed and 'name="published" value="2025-08-15"' in typed
+        assert 'name="headline" value="Pemkot bagikan kontainer sampah"' in typed
+        assert "Diisi dari teks" not in typed
+        make_source(url="https://berita.example/kontainer-baru", outlet="Media Lama")
+        known = self.client.post(DESK, article(text=text, periksa="1", outlet="", headline="")).content.decode()
+        assert "Diisi dari teks" not in known and "Sumber ini sudah tercatat" in known
+
     def test_a_suggestion_not_offered_for_this_text_is_not_added(self):
         stranger = make_promise(code="CP-9", title="Janji yang tidak disebut")
         page = self.client.post(

@@ -15,9 +15,12 @@ from promises.extraction import (
     dated,
     find_dates,
     find_figures,
+    find_headline,
+    find_outlet,
     rank,
     rank_by_sentence,
     url_month,
+    urlsplit_path,
 )
 from promises.models import Reading
 
@@ -734,3 +737,73 @@ def test_the_url_month_is_the_last_day_of_the_month_it_names():
 )
 def test_a_figure_holds_at_its_own_date_or_at_the_article_s_day_when_that_is_more_precise(text, day, expected):
     assert dated(one(text), day) == expected
+
+
+# --- A new source read from the pasted page: outlet, headline ------------------------------------------------------
+
+OUTLETS = ["Jejak Hukum Indonesia", "Liputan NTT", "Suara-NTT", "DetikNTT", "Timesntt", "Inihari", "Detik Bali"]
+SEED_SOURCES = [
+    # (seed, URL, outlet found, headline found)
+    (
+        "000_dfdb011861a9a9ce.txt",
+        "https://www.jejakhukumindonesia.com/2025/07/wali-kota-terima-audiensi-anggota.html",
+        "Jejak Hukum Indonesia",  # "KUPANG;Jejakhukumindonesia.com,Wali Kota"
+        "Wali Kota Terima Audiensi Anggota Komisi V DPRD NTT Muhammad Ansor, Bahas Sinkronisasi Program Strategis",
+    ),
+    (
+        "001_56d315555a7c945e.txt",
+        "https://www.liputanntt.com/2025/08/100-hari-kerja-wali-kota-dan-wakil-wali.html",
+        "Liputan NTT",
+        "100 Hari Kerja, Wali Kota dan Wakil Wali Kota Kupang Paparkan Capaian dan Komitmen Pelayanan Publik",
+    ),
+    (
+        "002_e71cea43584cce0d.txt",
+        "https://seed.invalid/002",
+        "Suara-NTT",  # "Suara-ntt.com, Kupang-…"
+        "20 Kelurahan di Kota Kupang Masuk Kategori Daerah Kumuh",
+    ),
+    (
+        "003_f727d920a6324f18.txt",
+        "https://detikntt.com/wali-kota-kupang-penuhi-30-persen-janji-kampanye-di-100-hari-kerja/",
+        "DetikNTT",  # "DetikNTT.com||Kupang"
+        "Wali Kota Kupang Penuhi 30 Persen Janji Kampanye di 100 Hari Kerja",
+    ),
+    ("004_c769f8d908bd922b.txt", "https://seed.invalid/004", "Timesntt", "Deretan Prestasi Pemkot Kupang"),
+]
+
+
+@pytest.mark.parametrize("name, url, outlet, headline", SEED_SOURCES)
+def test_a_seed_article_s_outlet_and_headline_are_read_from_its_page_text(name, url, outlet, headline):
+    assert find_outlet(seed(name), OUTLETS) == outlet
+    assert find_headline(seed(name), url) == headline
+
+
+@pytest.mark.parametrize(
+    "text, outlet",
+    [
+        ("Menurut ini hari pemkot, 12 unit tiba.", ""),  # two words that spell an outlet are not it
+        ("KUPANG, TIMESNTT.COM - Wali kota …", "Timesntt"),
+        ("Times NTT melaporkan …", "Timesntt"),  # two words written together
+        ("Dilaporkan Detik Bali hari ini.", "Detik Bali"),
+        ("Tidak ada nama media di sini.", ""),
+    ],
+)
+def test_only_an_outlet_named_as_a_whole_word_is_found(text, outlet):
+    assert find_outlet(text, OUTLETS) == outlet
+
+
+def test_without_a_slug_a_headline_is_the_line_the_page_repeats_else_the_first_title_like_line():
+    repeated = (
+        "Menu\nBerita Utama Hari Ini\nPemkot Bagikan Beras ke Warga\nIsi berita.\nPemkot Bagikan Beras ke Warga\n"
+    )
+    assert find_headline(repeated) == "Pemkot Bagikan Beras ke Warga"
+    assert find_headline("Menu\nPemkot Bagikan Beras ke Warga\nPemkot membagikan beras kepada warga.") == (
+        "Pemkot Bagikan Beras ke Warga"
+    )
+    assert find_headline("Satu.\nDua kata\n") == ""
+
+
+def test_a_url_s_last_path_part_is_its_slug():
+    assert urlsplit_path("https://x.example/2025/08/judul-berita.html?utm=1#a") == "judul-berita"
+    assert urlsplit_path("https://x.example/judul-berita/") == "judul-berita"
+    assert urlsplit_path("https://x.example/") == ""

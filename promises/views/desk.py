@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,17 @@ from django.views.decorators.http import require_http_methods
 
 from .. import extraction, formatting, services
 from ..forms import NATURAL_CODE, ArticleForm, LinkRowForm, ReadingRowForm, StatusRowForm
-from ..models import Administration, Indicator, Promise, Reading, Report, Source, StatusProposal, normalize_url
+from ..models import (
+    Administration,
+    Indicator,
+    Promise,
+    Reading,
+    Report,
+    Source,
+    StatusProposal,
+    normalize_url,
+)
+from ..models.dates import Precision
 
 PAGE = "promises/desk.html"
 ROWS = {"janji": LinkRowForm, "angka": ReadingRowForm, "status": StatusRowForm}
@@ -164,6 +175,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     if page.report is not None and request.method == "GET" and not article_raw["url"]:
         article_raw |= {"url": page.report.evidence_url, "text": page.report.text}
     context = {}
+    if "periksa" in page.data:
+        context["prefilled"] = _prefill_source(page, article_raw)
     if action == "simpan":
         saved = _save(request, page, context)
         if saved is not None:
@@ -196,6 +209,32 @@ def _use_chosen(page: Desk, rows: dict, article_raw: dict) -> None:
         if _decimal(row["value"]) not in in_rows:  # shown as "sudah ada di baris", not offered again
             rows["angka"].append(row | _said_by(article_raw))
             in_rows.add(_decimal(row["value"]))
+
+
+SOURCE_GUESSES = ("outlet", "kind", "headline", "published", "published_precision")
+
+
+def _prefill_source(page: Desk, article_raw: dict) -> list[str]:
+    """For a URL not yet recorded, the new source's fields the editor left empty, read from the pasted text: the
+    outlet (one we already record, named in the text) and its usual kind, the headline, and the date of the
+    dateline. What was filled in is named on the page, to be checked against the article."""
+    text, url = article_raw.get("text", ""), article_raw.get("url", "")
+    if not text.strip() or page.known_source(url) is not None:
+        return []
+    guesses = {"headline": extraction.find_headline(text, url)}
+    kinds = Source.objects.order_by().values_list("outlet", "kind").annotate(n=Count("pk")).order_by("-n")
+    usual = {}
+    for outlet, kind, _n in kinds:
+        usual.setdefault(outlet, kind)
+    if outlet := extraction.find_outlet(text, usual):
+        guesses |= {"outlet": outlet, "kind": usual[outlet]}
+    if day := extraction.article_date(text, url=url):
+        guesses |= {"published": day.isoformat(), "published_precision": Precision.DAY}
+    if article_raw.get("date_unknown"):
+        guesses.pop("published", None), guesses.pop("published_precision", None)
+    filled = [name for name in SOURCE_GUESSES if guesses.get(name) and not article_raw.get(name)]
+    article_raw.update({name: guesses[name] for name in filled})
+    return [str(ArticleForm.base_fields[name].label) for name in filled if name != "published_precision"]
 
 
 def _figure_row(suggestion: dict) -> dict:
