@@ -222,6 +222,20 @@ class BoundedListPageTests(TestCase):
             without = self.client.get(url + "?keadaan=belum").text
             assert "95 dari 100 angka program" in without
 
+    def test_a_claim_lists_the_promises_it_presents_linked_with_their_notes(self):
+        from .helpers import make_claim
+
+        shown, quiet = make_promise(title="Air <bersih> & murah"), make_promise(title="Jalan mulus")
+        claim = make_claim(promises=[shown, quiet])
+        claim.items.filter(promise=quiet).update(note="")
+        claim.items.filter(promise=shown).update(note='"Sudah" <selesai>')
+        page = self.client.get(reverse("promises:claims")).text
+        assert (
+            f'<ul><li><a href="{shown.get_absolute_url()}">{shown.code} Air &lt;bersih&gt; &amp; murah</a>: '
+            f"&quot;Sudah&quot; &lt;selesai&gt;</li>"
+            f'<li><a href="{quiet.get_absolute_url()}">{quiet.code} Jalan mulus</a></li></ul>'
+        ) in page
+
     def test_claims_are_twenty_a_page(self):
         from .helpers import make_claim
 
