@@ -190,6 +190,11 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# The open-data files, written once per data version (promises/downloads.py); the app must be able to write here.
+DOWNLOADS_DIR = Path(os.environ.get("DOWNLOADS_DIR", BASE_DIR / "downloads"))
+# nginx in front serves those files itself: the internal location that maps to DOWNLOADS_DIR (deploy/nginx.conf),
+# e.g. /_unduhan/. Empty: the app sends the files (FileResponse).
+DOWNLOADS_X_ACCEL = os.environ.get("DOWNLOADS_X_ACCEL", "")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
