@@ -236,6 +236,13 @@ class Indicator(models.Model):
         return {r.pk for c in self.conflicts() for r in (c.first, c.second)}
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Reading(models.Model):
     """One figure for an indicator from one source: the ledger never averages them away."""
 
@@ -357,6 +364,21 @@ class Reading(models.Model):
     def standing(self) -> bool:
         """Neither withdrawn nor corrected: the figure counts for progress and conflicts."""
         return self.withdrawn_at is None
+
+    # The labels of the choices, read from the vocabulary's enums: Django's own get_FOO_display() rebuilds a dict
+    # of every choice and hashes its lazy labels on each call, and the ledger and the editor's figure choices call
+    # these for every figure. Same text, and an unknown value shows as itself, as Django's does.
+    def get_counts_display(self) -> str:
+        return _label(Counts, self.counts)
+
+    def get_said_by_display(self) -> str:
+        return _label(SaidBy, self.said_by)
+
+    def get_qualifier_display(self) -> str:
+        return _label(Qualifier, self.qualifier)
+
+    def get_verification_display(self) -> str:
+        return _label(Verification, self.verification)
 
     @property
     def anchor(self) -> str:
