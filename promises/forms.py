@@ -477,6 +477,20 @@ class ReadingChoiceField(forms.ModelChoiceField):
         return " · ".join(parts)
 
 
+def show_loaded_readings(form: "VersionedForm", names: list[str], keep=lambda reading: True) -> None:
+    """An unbound form on the indicator page draws its figure choices from the figures the page has loaded already
+    (`with_readings()`, in ledger order), labelled once for all its fields, instead of one query and one set of
+    labels per field; a bound form still checks the choice against the field's queryset."""
+    indicator = form.versioned
+    if form.is_bound or "readings" not in getattr(indicator, "_prefetched_objects_cache", {}):
+        return
+    first = form.fields[names[0]]
+    choices = [("", first.empty_label)] if first.empty_label is not None else []
+    choices += [(reading.pk, first.label_from_instance(reading)) for reading in indicator.ledger() if keep(reading)]
+    for name in names:
+        form.fields[name].widget.choices = choices
+
+
 class ConflictMarkForm(VersionedForm):
     """An editor's judgement on two of an indicator's figures, shown publicly with its reason."""
 
@@ -497,6 +511,7 @@ class ConflictMarkForm(VersionedForm):
         super().__init__(*args, **kwargs)
         readings = Reading.objects.filter(indicator=self.versioned).select_related("source").order_by("as_of", "pk")
         self.fields["first"].queryset = self.fields["second"].queryset = readings
+        show_loaded_readings(self, ["first", "second"])
 
     def clean(self):
         cleaned = super().clean()
@@ -885,6 +900,7 @@ class ReadingFixForm(VersionedForm):
             .select_related("source")
             .order_by("as_of", "pk")
         )
+        show_loaded_readings(self, ["reading"], keep=lambda reading: reading.withdrawn_at is None)
 
     def correction(self) -> dict | None:
         data = self.cleaned_data

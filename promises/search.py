@@ -9,16 +9,20 @@ fills it from `index_text()`).
 **Matching rule.** Every query word (or synonym phrase) must match; a word of the query that is a word of the
 corpus matches that whole word only ("beras" finds "beras", never "berasal"; "RT" never matches inside "PPPK");
 a word the corpus does not have, of three letters or more, matches the words it begins, so a word cut short or
-still being typed finds its longer forms ("sampa" → "sampah"). The corpus vocabulary is read once per search
-(`corpus_words()`, one query), so the rule is the same on every backend.
+still being typed finds its longer forms ("sampa" → "sampah"). Whether the corpus has a word, or a word that
+begins with it, is asked of the database for the query's words only (`_word_flags()`, one query through the
+GIN index, none for a query made only of synonyms); the whole vocabulary (`stored_corpus_words()`) is needed only to
+suggest a word for one that matches nothing, and is read once per data version (it grows with the corpus:
+reading and splitting every stored text took about 50 ms at 100x).
 
 **Synonyms.** `EQUIVALENT` phrases are searched for one another both ways; `ALSO` widens a word one way only
 ("sekolah" also finds "siswa", but "siswa" does not find every "sekolah"). The English words are there for the
 English interface, whose content stays Indonesian; none of them is an Indonesian word, so they apply in both.
 
-**Backends.** PostgreSQL matches with `to_tsvector('simple', search_text) @@ to_tsquery('simple', …)` (the GIN
-index of migration 0017 serves it); SQLite looks for " word " (whole word) or " word" (word start) in the padded
-text. The 'simple' parser reads each stored word as one token, so both give the same rows.
+**Backends.** PostgreSQL matches with `search_vector @@ to_tsquery('simple', …)`, where `search_vector` is
+`to_tsvector('simple', search_text)` stored with the row (migration 0019) and GIN-indexed; SQLite looks for
+" word " (whole word) or " word" (word start) in the padded text. The 'simple' parser reads each stored word as
+one token, so both give the same rows.
 """
 
 import bisect
@@ -27,8 +31,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Expression, Q
+
+from . import cache as data_version
 
 THOUSANDS = re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))")
 WORD = re.compile(r"[^\W_]+")
@@ -141,6 +148,22 @@ def MODELS() -> tuple:
     return (Promise, Indicator, Source, LogEntry)
 
 
+VOCABULARY_KEY = "pjk:vocabulary"
+VOCABULARY_TIMEOUT = 24 * 60 * 60
+
+
+def stored_corpus_words() -> list[str]:
+    """`corpus_words()`, read once per data version: one cache read (and, at a new version, the corpus query and
+    one cache write). Every write that can change a search text changes the list pages' version, and so this."""
+    version, found = data_version.read(data_version.LISTS, VOCABULARY_KEY)
+    stored = found.get(VOCABULARY_KEY)
+    if stored and stored[0] == version:
+        return stored[1]
+    found_words = corpus_words()
+    cache.set(VOCABULARY_KEY, (version, found_words), VOCABULARY_TIMEOUT)
+    return found_words
+
+
 def corpus_words() -> list[str]:
     """Every word of the stored search texts, sorted (one query)."""
     first, *others = (model.objects.order_by().values_list("search_text", flat=True) for model in MODELS())
@@ -160,14 +183,42 @@ def _begins_some(word: str, vocabulary: list[str]) -> bool:
     return i < len(vocabulary) and vocabulary[i].startswith(word)
 
 
+def _word_flags(tokens: list[str]) -> dict[str, tuple[bool, bool]]:
+    """For each word: (the corpus has it, the corpus has a word beginning with it), in one query of EXISTS
+    through the search indexes."""
+    checks, params = [], []
+    for word in tokens:
+        for prefix in (False, True):
+            query = Query(text=word, groups=(((Term(word, prefix=prefix),),),))
+            for model in MODELS():
+                queryset = matching(model.objects.order_by(), query).values("pk")[:1]
+                sql, sql_params = queryset.query.get_compiler(queryset.db).as_sql()
+                checks.append(f"EXISTS ({sql})")
+                params += sql_params
+    with connections[model.objects.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(checks), params)
+        row = cursor.fetchone()
+    per_word = 2 * len(MODELS())
+    flags = {}
+    for n, word in enumerate(tokens):
+        mine = row[n * per_word : (n + 1) * per_word]
+        flags[word] = (any(mine[: len(MODELS())]), any(mine[len(MODELS()) :]))
+    return flags
+
+
 def parse(text: str, vocabulary: list[str] | None = None) -> Query:
-    """Parse a query against the corpus vocabulary (read here, one query, when not given and the query has
-    words). The suggestion replaces each word that matches nothing by the closest corpus word, if one is close."""
+    """Parse a query against the corpus: with `vocabulary` given, against it; otherwise the query's words are
+    looked up in the database (one query, none when every word is part of a synonym), and the vocabulary is read
+    (`stored_corpus_words()`, once per data version) only to suggest a word for one that matches nothing. The suggestion
+    replaces each such word by the closest corpus word, if one is close."""
     tokens = words(text)[:MAX_WORDS]
     if not tokens:
         return Query(text=text, groups=())
-    if vocabulary is None:
-        vocabulary = corpus_words()
+    plain = _plain_words(tokens)
+    if vocabulary is not None:
+        flags = {w: (_known(w, vocabulary), _begins_some(w, vocabulary)) for w in plain}
+    else:
+        flags = _word_flags(sorted(plain)) if plain else {}
     groups, suggested, changed, i = [], [], False, 0
     while i < len(tokens):
         for n in range(min(LONGEST_PHRASE, len(tokens) - i), 0, -1):
@@ -179,10 +230,12 @@ def parse(text: str, vocabulary: list[str] | None = None) -> Query:
                 break
         else:
             word = tokens[i]
-            known = _known(word, vocabulary)
+            known, begins = flags[word]
             prefix = not known and len(word) >= MIN_PREFIX
             groups.append(((Term(word, prefix=prefix),),))
-            if not known and not (prefix and _begins_some(word, vocabulary)):
+            if not known and not (prefix and begins):
+                if vocabulary is None:
+                    vocabulary = stored_corpus_words()
                 close = _closest(word, vocabulary)
                 changed |= bool(close)
                 suggested.append(close or word)
@@ -190,6 +243,20 @@ def parse(text: str, vocabulary: list[str] | None = None) -> Query:
                 suggested.append(word)
             i += 1
     return Query(text=text, groups=tuple(groups), suggestion=" ".join(suggested) if changed else "")
+
+
+def _plain_words(tokens: list[str]) -> set[str]:
+    """The words of the query that are not part of a synonym phrase (the phrases are found as in `parse`)."""
+    plain, i = set(), 0
+    while i < len(tokens):
+        for n in range(min(LONGEST_PHRASE, len(tokens) - i), 0, -1):
+            if tuple(tokens[i : i + n]) in PHRASES:
+                i += n
+                break
+        else:
+            plain.add(tokens[i])
+            i += 1
+    return plain
 
 
 def _closest(word: str, vocabulary: list[str]) -> str:
@@ -202,15 +269,29 @@ def _closest(word: str, vocabulary: list[str]) -> str:
     return found[0] if found else ""
 
 
+class StoredSearchVector(Expression):
+    """PostgreSQL: the row's `search_vector`, `to_tsvector('simple', search_text)` stored when the row is written
+    (migration 0019; a column of the database only, not a model field), with the GIN index on it. Testing a
+    row against a query then costs no parsing of its text."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name(compiler.query.base_table)}.search_vector", []
+
+
 def matching(queryset, query: Query):
     """`queryset` narrowed to the rows whose `search_text` matches `query` (no query of its own); none for an
     empty query."""
     if not query:
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
-        return queryset.alias(search_vector=SearchVector("search_text", config="simple")).filter(
+        return queryset.alias(search_vector=StoredSearchVector()).filter(
             search_vector=SearchQuery(query.tsquery(), search_type="raw", config="simple")
         )
     return queryset.filter(query.contains_q())

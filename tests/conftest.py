@@ -22,13 +22,14 @@ def _plain_http_for_the_live_server():
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"  # the open-data files (promises/downloads.py), per test
 
 
 @pytest.fixture(autouse=True)

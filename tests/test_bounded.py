@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promises.forms import ReadingForm
-from promises.models import LogEntry, PromiseSource, Reading
+from promises.models import Indicator, LogEntry, PromiseSource, Reading
 from promises.models.conflict import ConflictMark, find_conflicts
 
 from .helpers import make_indicator, make_promise, make_reading, make_source
@@ -221,6 +222,20 @@ class BoundedListPageTests(TestCase):
             without = self.client.get(url + "?keadaan=belum").text
             assert "95 dari 100 angka program" in without
 
+    def test_a_claim_lists_the_promises_it_presents_linked_with_their_notes(self):
+        from .helpers import make_claim
+
+        shown, quiet = make_promise(title="Air <bersih> & murah"), make_promise(title="Jalan mulus")
+        claim = make_claim(promises=[shown, quiet])
+        claim.items.filter(promise=quiet).update(note="")
+        claim.items.filter(promise=shown).update(note='"Sudah" <selesai>')
+        page = self.client.get(reverse("promises:claims")).text
+        assert (
+            f'<ul><li><a href="{shown.get_absolute_url()}">{shown.code} Air &lt;bersih&gt; &amp; murah</a>: '
+            f"&quot;Sudah&quot; &lt;selesai&gt;</li>"
+            f'<li><a href="{quiet.get_absolute_url()}">{quiet.code} Jalan mulus</a></li></ul>'
+        ) in page
+
     def test_claims_are_twenty_a_page(self):
         from .helpers import make_claim
 
@@ -228,3 +243,29 @@ class BoundedListPageTests(TestCase):
             make_claim()
         page = self.client.get(reverse("promises:claims")).text
         assert "Halaman 1 dari 2" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+class OrderedIndexTests(TestCase):
+    """The dashboard's four and a page of /angka/ walk an index in their order instead of sorting every indicator
+    (sorting 3.500 at 100x took 14–19 ms of the page)."""
+
+    def plan(self, queryset) -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+        plan = queryset.explain()
+        assert "Sort" not in plan, plan  # no sort at all, incremental ones included: the index gives the order
+        return plan
+
+    def test_the_dashboards_four_are_picked_through_their_index(self):
+        assert "indicator_featured_order" in self.plan(Indicator.objects.with_realised_total().values("pk")[:4])
+
+    def test_a_page_of_all_indicators_is_read_through_its_index(self):
+        assert "indicator_order" in self.plan(Indicator.objects.all()[:30])
+
+    def test_the_planner_counts_a_random_read_as_cheap(self):
+        # kupang/settings.py: with PostgreSQL's default of 4 a page's 660 figures were joined to their sources by
+        # hashing all 17.700 sources (20 ms at 100x) instead of looking each up (3 ms)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"

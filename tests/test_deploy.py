@@ -4,6 +4,7 @@ nginx checks its own config (`nginx -t`); systemd's `systemd-analyze verify` is 
 unit file is parsed here and its key lines asserted; and gunicorn is started with the unit's own arguments.
 """
 
+import gzip
 import http.client
 import http.server
 import os
@@ -158,9 +159,17 @@ class NginxConfigTests(SimpleTestCase):
             "client_body_timeout 15s",
         ]:
             assert expected in directives, expected
-        # It serves nothing itself (whitenoise serves /static/) and leaves HSTS and other headers to Django.
-        assert not re.search(r"^\s*(root|alias|try_files|add_header)\b", self.conf, re.MULTILINE)
-        assert self.conf.count("location ") == 2  # the redirect on :80 and the proxy on :443
+        # It serves nothing itself (whitenoise serves /static/) but the open-data files the app names with
+        # X-Accel-Redirect, from one internal location, and leaves HSTS and other headers to Django.
+        assert not re.search(r"^\s*(root|try_files)\b", self.conf, re.MULTILINE)
+        assert self.conf.count("location ") == 3  # the redirect on :80, the proxy and the files on :443
+        files = self.conf[self.conf.index("location /_unduhan/ {") :]
+        files = files[: files.index("}")]
+        assert "internal;" in files and "alias /var/lib/pantau-janji/unduhan/;" in files
+        assert len(re.findall(r"^\s*alias\b", self.conf, re.MULTILINE)) == 1
+        assert re.findall(r"^\s*add_header\b", self.conf, re.MULTILINE) == re.findall(
+            r"^\s*add_header\b", files, re.MULTILINE
+        )
 
     def test_no_server_block_names_the_nginx_version(self):
         blocks = server_blocks(self.conf)
@@ -224,6 +233,89 @@ class _Upstream(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class _FileUpstream(http.server.BaseHTTPRequestHandler):
+    """A stand-in for the app behind nginx with DOWNLOADS_X_ACCEL=/_unduhan/: it names the file, nginx sends it."""
+
+    seen: list[str] = []
+
+    def do_GET(self):
+        type(self).seen.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv; charset=utf-8")
+        self.send_header("Content-Disposition", 'attachment; filename="pantau-janji-kupang-claims.csv"')
+        self.send_header("Content-Length", "0")
+        self.send_header("X-Accel-Redirect", "/_unduhan/versi/claims.csv")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+class NginxDownloadTests(SimpleTestCase):
+    """deploy/nginx.conf run for real: the app answers a download with X-Accel-Redirect and nginx sends the file."""
+
+    BODY = "key,title\r\nklaim-1,22 dari 72\r\n" * 50
+
+    def setUp(self):
+        nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
+        openssl = require_tool(self, "openssl", "/usr/bin/openssl")
+        _FileUpstream.seen = []
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FileUpstream)
+        threading.Thread(target=upstream.serve_forever, daemon=True).start()
+        self.addCleanup(upstream.shutdown)
+        self.port = free_port()
+        tmp = self.enterContext(tempfile.TemporaryDirectory())
+        files = Path(tmp, "unduhan", "versi")
+        files.mkdir(parents=True)
+        Path(files, "claims.csv").write_text(self.BODY)
+        Path(files, "claims.csv.gz").write_bytes(gzip.compress(self.BODY.encode()))
+        for path in [files.parent, files, *files.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        wrapper = nginx_wrapper(openssl, tmp, (DEPLOY / "nginx.conf").read_text())
+        site = Path(tmp, "site.conf").read_text()
+        site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{upstream.server_port}")
+        site = site.replace("/var/lib/pantau-janji/unduhan/", f"{tmp}/unduhan/")
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};").replace("listen [::]:80;", "")
+        site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{self.port} ssl").replace(
+            "listen [::]:443 ssl http2;", ""
+        )
+        Path(tmp, "site.conf").write_text(site)
+        server = subprocess.Popen([nginx, "-p", tmp, "-c", wrapper, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        self.addCleanup(server.wait, 10)
+        self.addCleanup(server.terminate)
+        self.tls = ssl.create_default_context()
+        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE
+        wait_for(lambda: http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls))
+        _FileUpstream.seen = []
+
+    def get(self, path: str, **headers) -> tuple[int, dict, bytes]:
+        connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls)
+        try:
+            connection.request("GET", path, headers={"Host": "janji.example.org", **headers})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def test_nginx_sends_the_file_the_app_names_with_the_apps_headers(self):
+        status, headers, body = self.get("/data/claims.csv")
+        assert (status, body.decode()) == (200, self.BODY)
+        assert _FileUpstream.seen == ["/data/claims.csv"]
+        assert headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert headers["Content-Disposition"] == 'attachment; filename="pantau-janji-kupang-claims.csv"'
+        assert headers["Access-Control-Allow-Origin"] == "*" and headers["X-Content-Type-Options"] == "nosniff"
+
+    def test_a_client_that_accepts_gzip_gets_the_compressed_copy(self):
+        status, headers, body = self.get("/data/claims.csv", **{"Accept-Encoding": "gzip"})
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"]
+        assert gzip.decompress(body).decode() == self.BODY
+
+    def test_the_files_cannot_be_fetched_directly(self):
+        status, _headers, _body = self.get("/_unduhan/versi/claims.csv")
+        assert status == 404  # internal: only the app's X-Accel-Redirect reaches it ...
+        assert _FileUpstream.seen == []  # ... and the request did not go to the app either
 
 
 class NginxMicroCacheTests(SimpleTestCase):
@@ -328,11 +420,14 @@ class SystemdUnitTests(SimpleTestCase):
         }.items():
             assert self.one(key) == value, key
 
-    def test_the_only_writable_path_is_where_gunicorn_needs_to_write(self):
+    def test_the_only_writable_paths_are_gunicorns_heartbeats_and_the_open_data_files(self):
         writable = self.one("ReadWritePaths").split()
-        runtime = "/run/" + self.one("RuntimeDirectory")
-        assert writable == [runtime]
+        runtime, state = "/run/" + self.one("RuntimeDirectory"), "/var/lib/" + self.one("StateDirectory")
+        assert writable == [runtime, state]
         assert option(self.argv, "--worker-tmp-dir") == runtime
+        env = (DEPLOY / "pantau-janji.env.example").read_text()
+        assert f"DOWNLOADS_DIR={state}/unduhan\n" in env and "DOWNLOADS_X_ACCEL=/_unduhan/\n" in env
+        assert f"alias {state}/unduhan/;" in (DEPLOY / "nginx.conf").read_text()
 
     def test_gunicorn_starts_with_the_units_arguments_and_logs_the_request_id(self):
         """The unit's ExecStart (systemd unescaping applied), pointed at this checkout and a free port."""

@@ -1,16 +1,24 @@
 """Open data at /data/: every file in CSV and JSON, documented, streamed, at a fixed number of queries."""
 
 import csv
+import gzip
 import io
 import json
-from datetime import datetime
+import os
+import threading
+import time
+from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from unittest import mock
 
+import time_machine
+from django.conf import settings
 from django.http import StreamingHttpResponse
-from django.test import TestCase
+from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
+from promises import downloads
 from promises.models import Indicator, Promise, StatusChange
 from promises.views import open_data as data
 
@@ -187,23 +195,35 @@ class SpreadsheetSafetyTests(TestCase):
 
 
 class StreamingTests(TestCase):
-    def test_downloads_stream_and_their_rows_are_read_only_while_the_body_is_iterated(self):
+    """A filtered file (the promise list's filters, one indicator's figures) is built for its request and
+    streamed; the whole tables are files (FileTests)."""
+
+    def filtered(self) -> list[tuple[str, dict]]:
+        return [
+            ("promises", {"status": "dalam_proses"}),
+            ("readings", {"indikator": Indicator.objects.first().slug}),
+        ]
+
+    def test_filtered_downloads_stream_and_their_rows_are_read_only_while_the_body_is_iterated(self):
         grow(3)
-        for table in data.TABLES:
+        for table, params in self.filtered():
             for fmt in data.FORMATS:
-                with self.assertNumQueries(1 if table == "promises" else 0):
-                    response = self.client.get(url(table, fmt))
+                with self.assertNumQueries(1):  # the administration, or the indicator
+                    response = self.client.get(url(table, fmt), params)
                 assert isinstance(response, StreamingHttpResponse), (table, fmt)
                 assert not hasattr(response, "content")
                 with self.assertNumQueries(1):
                     body = "".join(streamed(response))
                 assert body, (table, fmt)
 
-    def test_a_large_table_is_sent_in_many_small_chunks(self):
-        grow(10)  # 30 readings
+    def test_a_large_filtered_table_is_sent_in_many_small_chunks(self):
+        indicator = make_indicator()
+        for day in range(30):
+            make_reading(indicator, value=Decimal(day))
+        params = {"indikator": indicator.slug}
         with mock.patch.object(data, "CHUNK_ROWS", 5):
-            chunks = streamed(self.client.get(url("readings", "csv")))
-            json_chunks = streamed(self.client.get(url("readings", "json")))
+            chunks = streamed(self.client.get(url("readings", "csv"), params))
+            json_chunks = streamed(self.client.get(url("readings", "json"), params))
         assert len(chunks) >= 6
         assert max(len(chunk) for chunk in chunks) < len("".join(chunks)) / 3
         assert len(json.loads("".join(json_chunks))["rows"]) == 30
@@ -213,12 +233,15 @@ class QueryCountTests(TestCase):
     def counts(self) -> dict[str, int]:
         return queries_per_url(self.client, [url(table, fmt) for table in data.TABLES for fmt in data.FORMATS])
 
-    def test_each_download_costs_a_fixed_number_of_queries(self):
+    def test_each_download_costs_a_fixed_number_of_queries_once_per_data_version(self):
         grow(2)
         make_claim(promises=Promise.objects.all())
         for table, pinned in PINNED.items():
             for fmt in data.FORMATS:
-                with self.assertNumQueries(pinned):
+                with self.assertNumQueries(1 + pinned):
+                    # the data version (one cache read), then the file is built: the table's own queries
+                    "".join(streamed(self.client.get(url(table, fmt))))
+                with self.assertNumQueries(1):  # the data version; the file is there
                     "".join(streamed(self.client.get(url(table, fmt))))
 
     def test_ten_times_the_data_costs_the_same_queries(self):
@@ -236,6 +259,138 @@ class QueryCountTests(TestCase):
         sector = Promise.objects.first().sector
         with self.assertNumQueries(3):
             "".join(streamed(self.client.get(url("promises", "csv"), {"bidang": sector.slug})))
+
+
+class FileTests(TestCase):
+    """The whole tables are written once per data version and then served from the file (promises/downloads.py)."""
+
+    def setUp(self):
+        grow(2)
+        make_claim(promises=Promise.objects.all()[:2])
+
+    def get(self, table: str, fmt: str, **headers) -> bytes:
+        response = self.client.get(url(table, fmt), headers=headers)
+        assert response.status_code == 200, (table, fmt)
+        return b"".join(response.streaming_content)
+
+    def builds(self):
+        return mock.patch.object(downloads, "write", wraps=downloads.write)
+
+    def files(self) -> set[str]:
+        """Every file but the lock files (temporary files included: they start with a dot too)."""
+        found = Path(settings.DOWNLOADS_DIR).rglob("*")
+        return {str(p.relative_to(settings.DOWNLOADS_DIR)) for p in found if p.is_file() and p.name != ".lock"}
+
+    def test_the_second_request_is_answered_from_the_file_without_building_it(self):
+        with self.builds() as write:
+            first = self.get("promises", "csv")
+            second = self.get("promises", "csv")
+            gzipped = self.get("promises", "csv", accept_encoding="gzip")
+        assert write.call_count == 1
+        assert first == second == gzip.decompress(gzipped)
+        assert len(self.files()) == 2  # the file and its gzip copy
+
+    def test_a_write_makes_a_new_file_and_the_old_ones_are_removed(self):
+        with self.builds() as write:
+            before = self.get("promises", "csv").decode()
+            promise = Promise.objects.order_by("pk").first()
+            rate(promise, status=Promise.Status.TERSENDAT, reason="Anggaran belum cair.")
+            after = self.get("promises", "csv").decode()
+            assert write.call_count == 2
+            assert self.get("promises", "csv").decode() == after and write.call_count == 2
+        row = next(r for r in read_csv(after)[1] if r["code"] == promise.code)
+        assert row["status"] == "tersendat" and before != after
+        old_files = self.files()
+        with mock.patch.object(downloads, "KEEP_SECONDS", -1):  # the previous version's folder has waited enough
+            rate(promise, status=Promise.Status.DALAM_PROSES, reason="Anggaran cair.")
+            self.get("promises", "json")
+        assert not old_files & self.files()
+        assert len(self.files()) == 2
+
+    def test_the_file_holds_what_the_streamed_download_held(self):
+        request = RequestFactory().get(url("readings", "csv"))
+        with time_machine.travel(datetime(2026, 5, 1, 8, 0, tzinfo=UTC), tick=False):
+            for table in data.TABLES.values():
+                for fmt in data.FORMATS:
+                    request = RequestFactory().get(url(table.name, fmt))
+                    streamed_text = "".join(data._chunks(data._lines(request, table, fmt)))
+                    assert self.get(table.name, fmt).decode() == streamed_text, (table.name, fmt)
+
+    def test_it_keeps_the_headers_a_download_had(self):
+        response = self.client.get(url("claims", "csv"))
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == 'attachment; filename="pantau-janji-kupang-claims.csv"'
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert "Content-Disposition" not in self.client.get(url("claims", "json"))
+        assert int(response["Content-Length"]) == len(b"".join(response.streaming_content))
+        assert self.client.get(url("claims", "csv"), headers={"if-none-match": response["ETag"]}).status_code == 304
+
+    def test_a_file_appears_only_once_it_is_complete(self):
+        request = RequestFactory().get(url("claims", "csv"))
+        path = downloads.folder_for_version() / downloads.file_name(request, "claims", "csv")
+        seen_while_writing = []
+
+        def pieces():
+            for n in range(3):
+                yield f"line {n}\n"
+                seen_while_writing.append((path.exists(), Path(f"{path}.gz").exists()))
+
+        umask = os.umask(0o077)  # the service's (deploy/pantau-janji.service): nginx must still read the files
+        try:
+            downloads.serve(request, "claims", "csv", "text/csv", pieces)
+        finally:
+            os.umask(umask)
+        assert seen_while_writing == [(False, False)] * 3  # a reader meanwhile finds no file, and waits for it
+        assert path.read_text() == "line 0\nline 1\nline 2\n"
+        modes = [oct(p.stat().st_mode)[-3:] for p in (path.parent.parent, path.parent, path, Path(f"{path}.gz"))]
+        assert modes == ["755", "755", "644", "644"]
+
+    def test_one_request_builds_while_the_others_wait_for_its_file(self):
+        path = Path(settings.DOWNLOADS_DIR, "versi", "claims-id.csv")
+        started, built = threading.Event(), []
+
+        def slow():
+            built.append("slow")
+            started.set()
+            yield "first\n"
+            time.sleep(0.3)
+            yield "second\n"
+
+        def counted():
+            built.append("again")
+            yield "other\n"
+
+        writer = threading.Thread(target=downloads.ensure, args=(path, slow))
+        writer.start()
+        started.wait(5)
+        waiters = [threading.Thread(target=downloads.ensure, args=(path, counted)) for _ in range(3)]
+        for waiter in waiters:
+            waiter.start()
+        for thread in [writer, *waiters]:
+            thread.join(10)
+        assert built == ["slow"]
+        assert path.read_text() == "first\nsecond\n"
+
+    def test_a_build_that_fails_leaves_no_file(self):
+        def failing():
+            yield "half a file"
+            raise RuntimeError("the database went away")
+
+        request = RequestFactory().get(url("claims", "csv"))
+        with self.assertRaises(RuntimeError):
+            downloads.serve(request, "claims", "csv", "text/csv", failing)
+        assert self.files() == set()  # neither the file nor a temporary one
+
+    @override_settings(DOWNLOADS_X_ACCEL="/_unduhan/")
+    def test_behind_nginx_the_answer_names_the_file_for_nginx_to_send(self):
+        response = self.client.get(url("claims", "json"))
+        assert response.content == b""
+        location = response["X-Accel-Redirect"]
+        assert location.startswith("/_unduhan/")
+        sent = Path(settings.DOWNLOADS_DIR, location.removeprefix("/_unduhan/"))
+        assert json.loads(sent.read_text())["dataset"] == "claims"
+        assert Path(f"{sent}.gz").exists()  # for nginx's gzip_static
+        assert response["Access-Control-Allow-Origin"] == "*" and "Accept-Encoding" in response["Vary"]
 
 
 class DataPageTests(TestCase):

@@ -152,3 +152,16 @@ class FormattingTests(SimpleTestCase):
             "{% reading_value reading %}"
         ).render(Context({"reading": reading}))
         assert html == "1.347 · Rp3 miliar · 115% · Rp300 juta–Rp600 juta"
+
+
+class ReadingLabelTests(TestCase):
+    def test_a_figures_choice_labels_are_djangos_and_an_unknown_value_shows_as_itself(self):
+        from django.db.models import Model
+
+        from promises.models import Reading
+
+        for field, enum in [("counts", Reading.Counts), ("said_by", Reading.SaidBy), ("qualifier", Reading.Qualifier)]:
+            for value in [*enum.values, "tak-dikenal"]:
+                reading = Reading(**{field: value})
+                django_label = Model._get_FIELD_display(reading, Reading._meta.get_field(field))
+                assert getattr(reading, f"get_{field}_display")() == django_label, (field, value)

@@ -11,6 +11,11 @@ class ClaimQuerySet(models.QuerySet):
     def latest_first(self):
         return self.select_related("source").order_by("-date", "-pk")
 
+    def with_count(self):
+        """Each claim with `count`, how many claims the queryset holds (so the latest one says how many there are
+        in the same query)."""
+        return self.annotate(count=models.Window(models.Count("pk")))
+
 
 class Claim(models.Model):
     """The government's own tally, e.g. "22 of 72 kept": shown beside the tracker's count, never in place of it."""

@@ -61,6 +61,11 @@ class Measure(models.TextChoices):
     EVENT = "event", _("satu kejadian")
 
 
+# The dashboard's order of candidates: those with a target first. Indexed (Indicator.Meta), so picking the first
+# four walks the index and stops, instead of sorting every indicator.
+FEATURED_ORDER = (models.Case(models.When(target_value__gt=0, then=0), default=1), "order", "name", "pk")
+
+
 class IndicatorQuerySet(models.QuerySet):
     def with_realised_figure(self):
         """Those with a standing figure of something done in their own unit, a total or an event: the ones whose
@@ -86,8 +91,7 @@ class IndicatorQuerySet(models.QuerySet):
             part_of__isnull=True,
             withdrawn_at__isnull=True,
         )
-        has_target = models.Case(models.When(target_value__gt=0, then=0), default=1)
-        return self.filter(models.Exists(realised)).order_by(has_target, "order", "name", "pk")
+        return self.filter(models.Exists(realised)).order_by(*FEATURED_ORDER)
 
     def with_readings(self):
         """Indicators with their readings and each one's source, and the editors' conflict marks (3 queries)."""
@@ -137,6 +141,17 @@ class Indicator(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("indikator")
         verbose_name_plural = _("indikator")
+        # A page of /angka/ and the dashboard's four walk these in order instead of sorting every indicator.
+        indexes = [
+            models.Index(fields=["order", "name"], name="indicator_order"),
+            models.Index(
+                *FEATURED_ORDER[:1],
+                models.F("order"),
+                models.F("name"),
+                models.F("id"),
+                name="indicator_featured_order",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | Q(target_value__gte=0, target_source__isnull=False),
@@ -219,6 +234,13 @@ class Indicator(models.Model):
 
     def conflicting_reading_ids(self) -> set[int]:
         return {r.pk for c in self.conflicts() for r in (c.first, c.second)}
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class Reading(models.Model):
@@ -342,6 +364,21 @@ class Reading(models.Model):
     def standing(self) -> bool:
         """Neither withdrawn nor corrected: the figure counts for progress and conflicts."""
         return self.withdrawn_at is None
+
+    # The labels of the choices, read from the vocabulary's enums: Django's own get_FOO_display() rebuilds a dict
+    # of every choice and hashes its lazy labels on each call, and the ledger and the editor's figure choices call
+    # these for every figure. Same text, and an unknown value shows as itself, as Django's does.
+    def get_counts_display(self) -> str:
+        return _label(Counts, self.counts)
+
+    def get_said_by_display(self) -> str:
+        return _label(SaidBy, self.said_by)
+
+    def get_qualifier_display(self) -> str:
+        return _label(Qualifier, self.qualifier)
+
+    def get_verification_display(self) -> str:
+        return _label(Verification, self.verification)
 
     @property
     def anchor(self) -> str:

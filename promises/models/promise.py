@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -87,6 +89,48 @@ VERIFICATION_DESCRIPTIONS = {
 }
 
 
+class DashboardCounts:
+    """The promises counted by origin, status, sector and whether they carry an official number (rows of
+    `PromiseQuerySet.dashboard_counts`), summed the three ways the dashboard shows them."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = rows
+
+    @cached_property
+    def by_origin(self) -> dict[str, dict[str, int]]:
+        counts = {origin: dict.fromkeys(Status.values, 0) for origin in [*Promise.Origin.values, "all"]}
+        for origin, status, *_sector, _numbered, n in self.rows:
+            counts[origin][status] += n
+            counts["all"][status] += n
+        for row in counts.values():
+            row["total"] = sum(row.values())
+        return counts
+
+    @cached_property
+    def by_sector(self) -> list[dict]:
+        sectors = {}
+        for _origin, status, slug, name, order, _numbered, n in self.rows:
+            sector = sectors.setdefault(
+                slug,
+                {"slug": slug, "name": name, "order": order, "total": 0, "statuses": dict.fromkeys(Status.values, 0)},
+            )
+            sector["statuses"][status] += n
+            sector["total"] += n
+        return sorted(sectors.values(), key=lambda s: (s["order"], s["name"]))
+
+    @cached_property
+    def documentation(self) -> dict[str, int]:
+        counts = {"numbered": 0, "campaign": 0, "office": 0}
+        for origin, _status, *_sector, numbered, n in self.rows:
+            counts["numbered"] += numbered
+            if origin == Promise.Origin.KAMPANYE:
+                counts["campaign"] += n
+            elif origin == Promise.Origin.JABATAN:
+                counts["office"] += n - numbered
+        counts["documented"] = counts["numbered"] or counts["campaign"]
+        return counts
+
+
 class PromiseQuerySet(models.QuerySet):
     def search(self, text: str, query: "search.Query | None" = None):
         """Promises whose code, title, description or OPD match `text` by the site's search rule (search.py):
@@ -96,42 +140,27 @@ class PromiseQuerySet(models.QuerySet):
             query = search.parse(text)
         return search.matching(self, query) if query else self
 
+    def dashboard_counts(self) -> "DashboardCounts":
+        """The dashboard's three tallies (by origin, documentation, by sector) from one grouped query, instead of
+        one query each over every promise."""
+        rows = (
+            self.order_by()
+            .values_list("origin", "status", "sector__slug", "sector__name", "sector__order")
+            .annotate(numbered=models.Count("pk", filter=Q(number__isnull=False)), n=models.Count("pk"))
+        )
+        return DashboardCounts(list(rows))
+
     def origin_status_counts(self) -> dict[str, dict[str, int]]:
         """{origin: {status: count}} in one query, every origin and status present (zeros included), plus
         "all" summed over both: campaign promises are counted apart, as the government's claims are about them."""
-        counts = {origin: dict.fromkeys(Status.values, 0) for origin in [*self.model.Origin.values, "all"]}
-        for origin, status, n in self.order_by().values_list("origin", "status").annotate(n=models.Count("pk")):
-            counts[origin][status] += n
-            counts["all"][status] += n
-        for row in counts.values():
-            row["total"] = sum(row.values())
-        return counts
+        return self.dashboard_counts().by_origin
 
     def sector_status_counts(self) -> list[dict]:
         """Per sector: its name, slug, total and count of each status, zeros included (one query).
 
         `charts.sector_bars()` turns the counts into the home page's stacked bars.
         """
-        rows = (
-            self.order_by()
-            .values("sector__slug", "sector__name", "sector__order", "status")
-            .annotate(n=models.Count("pk"))
-        )
-        sectors = {}
-        for row in rows:
-            sector = sectors.setdefault(
-                row["sector__slug"],
-                {
-                    "slug": row["sector__slug"],
-                    "name": row["sector__name"],
-                    "order": row["sector__order"],
-                    "total": 0,
-                    "statuses": dict.fromkeys(Status.values, 0),
-                },
-            )
-            sector["statuses"][row["status"]] += row["n"]
-            sector["total"] += row["n"]
-        return sorted(sectors.values(), key=lambda s: (s["order"], s["name"]))
+        return self.dashboard_counts().by_sector
 
     def documentation_counts(self) -> dict[str, int]:
         """How many of the declared promises are documented (one query).
@@ -140,13 +169,7 @@ class PromiseQuerySet(models.QuerySet):
         office may or may not be among the 72, so they are shown apart. Once promises carry official
         numbers, the numbered ones are what count.
         """
-        counts = self.aggregate(
-            numbered=models.Count("pk", filter=Q(number__isnull=False)),
-            campaign=models.Count("pk", filter=Q(origin="kampanye")),
-            office=models.Count("pk", filter=Q(origin="jabatan", number__isnull=True)),
-        )
-        counts["documented"] = counts["numbered"] or counts["campaign"]
-        return counts
+        return self.dashboard_counts().documentation
 
     def with_related(self):
         """What every promise row shows: sector and administration in the same query."""

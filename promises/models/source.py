@@ -146,6 +146,8 @@ class Source(models.Model):
         ordering = ["-published", "outlet"]
         verbose_name = _("sumber")
         verbose_name_plural = _("sumber")
+        # PostgreSQL also has an index in list_order() (migration 0019; SQLite has no NULLS LAST in an index):
+        # a page of /sumber/ and a source's place in it are read through it, not by sorting every source.
         constraints = [
             models.UniqueConstraint(fields=["key"], condition=~Q(key=""), name="unique_source_key"),
             models.CheckConstraint(

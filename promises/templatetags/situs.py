@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -114,3 +114,25 @@ def source_cite(source) -> str:
     if source.kind == "pemerintah":
         return html + format_html(' <span class="meta">({})</span>', _("kanal resmi pemerintah"))
     return html
+
+
+@register.simple_tag
+def claim_items(items) -> str:
+    """The promises a government claim presents, each linked with its note: a simple tag because /klaim/ draws
+    about 400 of them a page at 100x (the template loop was most of its render)."""
+    return format_html(
+        "<ul>{}</ul>",
+        format_html_join(
+            "",
+            '<li><a href="{}">{} {}</a>{}</li>',
+            (
+                (
+                    item.promise.get_absolute_url(),
+                    item.promise.code,
+                    item.promise.title,
+                    format_html(": {}", item.note) if item.note else "",
+                )
+                for item in items
+            ),
+        ),
+    )

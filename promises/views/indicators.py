@@ -43,7 +43,12 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "promises/indicator_list.html",
-        {"administration": administration, "form": form, "page": page, "total": every.count()},
+        {
+            "administration": administration,
+            "form": form,
+            "page": page,
+            "total": page.paginator.count if found is every else every.count(),  # unfiltered: counted once
+        },
     )
 
 

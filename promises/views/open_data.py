@@ -1,4 +1,5 @@
-"""Open data: the /data/ page and CSV/JSON downloads that stream.
+"""Open data: the /data/ page and the CSV/JSON downloads (whole tables written once per data version and served
+as files, promises/downloads.py; filtered ones streamed).
 
 Each table is declared once (its columns, what each one means, and the query behind it), so the page that
 documents the files and the files themselves cannot drift apart. A download runs a fixed number of queries
@@ -23,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from .. import downloads
 from ..forms import PromiseFilterForm
 from ..middleware import cached_page
 from ..models import Administration, Claim, Indicator, Promise, Reading, Source, StatusChange
@@ -352,18 +354,32 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The query parameters that make a file other than the whole table: such a file is built for its request and
+# streamed; the whole tables are written once per data version (promises/downloads.py).
+FILTERS = {"promises": tuple(PromiseFilterForm.base_fields), "readings": ("indikator",)}
+
+
 @require_safe
-def download(request: HttpRequest, table: str, fmt: str) -> StreamingHttpResponse:
+def download(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """A whole table from its file (one query for the data version; the file is built once per version, in the
+    table's fixed number of queries), a filtered one streamed."""
     spec = TABLES.get(table)
     if spec is None or fmt not in FORMATS:
         raise Http404("Berkas tidak dikenal.")
-    rows, meta = spec.rows(request), _meta(request, spec)
     name = spec.name
-    if table == "readings" and request.GET.get("indikator"):
-        name += "-" + slugify(request.GET["indikator"])
-    lines = _csv_lines(spec, rows, meta) if fmt == "csv" else _json_lines(rows, meta)
-    response = StreamingHttpResponse(_chunks(lines), content_type=FORMATS[fmt])
+    if any(request.GET.get(param) for param in FILTERS.get(table, ())):
+        response = StreamingHttpResponse(_chunks(_lines(request, spec, fmt)), content_type=FORMATS[fmt])
+        if table == "readings":
+            name += "-" + slugify(request.GET["indikator"])
+    else:
+        response = downloads.serve(request, table, fmt, FORMATS[fmt], lambda: _chunks(_lines(request, spec, fmt)))
     if fmt == "csv":
         response["Content-Disposition"] = f'attachment; filename="pantau-janji-kupang-{name}.csv"'
     response["Access-Control-Allow-Origin"] = "*"  # open data: other sites' scripts may read it
     return response
+
+
+def _lines(request: HttpRequest, spec: Table, fmt: str) -> Iterator[str]:
+    """The file's text, line by line; its query is built now (so a 404 comes first) and read while iterated."""
+    rows, meta = spec.rows(request), _meta(request, spec)
+    return _csv_lines(spec, rows, meta) if fmt == "csv" else _json_lines(rows, meta)

@@ -4,7 +4,9 @@ holds the matching rule). Every group shows its count and its first few hits; `?
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -58,13 +60,24 @@ class Group:
 
 
 def _link_sources(sources: list[Source]) -> None:
-    """Each source's place on the sources page (`list_url`), from one query for the ids in list order, instead
-    of one query each (Source.get_absolute_url)."""
-    ids = Source.objects.order_by(*list_order()).values_list("pk", flat=True)
-    position = {pk: i for i, pk in enumerate(ids)}
+    """Each source's place on the sources page (`list_url`), from one query that numbers the sources in list
+    order (through the index of that order) and returns the numbers of these only, instead of one query each
+    (Source.get_absolute_url) or every id (17.700 at 100x)."""
+    if not sources:
+        return
+    numbered = (
+        Source.objects.order_by().annotate(position=Window(RowNumber(), order_by=list_order())).values("pk", "position")
+    )
+    sql, params = numbered.query.get_compiler(numbered.db).as_sql()
+    wanted = ", ".join(["%s"] * len(sources))
+    with connections[numbered.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({sql}) numbered WHERE numbered.pk IN ({wanted})", [*params, *(s.pk for s in sources)]
+        )
+        position = dict(cursor.fetchall())
     base = reverse("promises:sources")
     for source in sources:
-        page = position.get(source.pk, 0) // LIST_PAGE_SIZE + 1
+        page = (position.get(source.pk, 1) - 1) // LIST_PAGE_SIZE + 1
         source.list_url = base + (f"?halaman={page}" if page > 1 else "") + f"#sumber-{source.pk}"
 
 
