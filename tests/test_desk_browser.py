@@ -17,7 +17,7 @@ from promises.models import Indicator, LogEntry, Promise, PromiseSource, Reading
 
 from .effort import Recorder, seed_text
 from .helpers import make_editor
-from .test_browser import DESKTOP, PHONE, SHOTS, wait_for_htmx
+from .test_browser import AXE, DESKTOP, PHONE, SHOTS, wait_for_htmx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -329,3 +329,28 @@ def test_a_change_by_another_editor_since_the_desk_was_opened_refuses_the_save_e
         expect(page.locator("#meja .errors")).to_contain_text("diubah orang lain", timeout=3000)
     finally:
         context.close()
+
+
+def test_the_desk_with_suggestions_and_rows_has_no_serious_accessibility_violation(kupang, browser):
+    make_editor("redaktur")
+    context = browser.new_context(bypass_csp=True)  # axe is injected; the site's CSP rightly refuses that
+    page = context.new_page()
+    page.goto(kupang + "/masuk/?next=/meja/artikel/")
+    page.get_by_label("Nama pengguna").fill("redaktur")
+    page.get_by_label("Sandi").fill("kata-sandi-uji")
+    page.get_by_role("button", name="Masuk").click()
+    wait_for_htmx(page)
+    recorder = Recorder(page)
+    field(page, "url").fill("https://berita.example/baru-2025")
+    field(page, "text").fill(seed_text({"seed_file": "004_c769f8d908bd922b.txt"}))
+    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
+    expect(page.locator("#meja .prefilled")).to_contain_text("Diisi dari teks artikel")
+    page.locator("#meja input[name='saran-janji']").first.check()
+    page.locator("#meja input[name='saran-angka']").first.check()
+    recorder.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "tambahkan")
+    expect(page.locator("#meja fieldset.row")).to_have_count(2)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    serious = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in {"serious", "critical"}]
+    context.close()
+    assert not serious, serious
