@@ -421,6 +421,26 @@ def urlsplit_path(url: str) -> str:
     return re.sub(r"\.[a-z]{2,5}$", "", parts[-1], flags=re.I) if parts else ""
 
 
+# Words an article counts in for the unit an indicator counts in: "23.000 keluarga" are 23.000 KK, "600 pelaku
+# UMKM" are 600 UMKM. Only plain equivalents; a figure in another unit keeps its own word.
+UNIT_SYNONYMS = {
+    "kk": {"keluarga", "kepala keluarga"},
+    "umkm": {"pelaku umkm", "pelaku usaha", "usaha mikro"},
+    "orang": {"jiwa", "warga"},
+}
+
+
+def same_unit(indicator_unit: str, figure: Figure, text: str) -> bool:
+    """Whether the figure counts in the indicator's unit: the same word, or a plain equivalent of it, alone or
+    with the word after it ("pelaku UMKM")."""
+    unit = indicator_unit.lower()
+    if figure.unit == unit:
+        return True
+    following = re.match(r"\s+([^\W\d_]+)", text[figure.end :])
+    words = {figure.unit} | ({f"{figure.unit} {following[1].lower()}"} if following else set())
+    return bool(words & UNIT_SYNONYMS.get(unit, set()))
+
+
 # What a figure counts, from the words of its clause: (the stored value of Reading.Counts, stems). The nearest cue
 # to the figure wins; a cue of something done after "akan" (will) is a plan: allocated when the clause allocates
 # money, else a target.

@@ -19,6 +19,7 @@ from promises.extraction import (
     find_outlet,
     rank,
     rank_by_sentence,
+    same_unit,
     url_month,
     urlsplit_path,
 )
@@ -807,3 +808,18 @@ def test_a_url_s_last_path_part_is_its_slug():
     assert urlsplit_path("https://x.example/2025/08/judul-berita.html?utm=1#a") == "judul-berita"
     assert urlsplit_path("https://x.example/judul-berita/") == "judul-berita"
     assert urlsplit_path("https://x.example/") == ""
+
+
+@pytest.mark.parametrize(
+    "text, unit, same",
+    [
+        ("Beras dibagikan kepada 23.000 keluarga.", "KK", True),
+        ("Sekitar 600 pelaku UMKM berdagang.", "UMKM", True),
+        ("Sekitar 600 pelaku seni tampil.", "UMKM", False),  # "pelaku" alone is anyone
+        ("Ada 1.300 kontainer sampah.", "kontainer", True),
+        ("Ada 1.300 kontainer sampah.", "unit", False),  # another word, not an equivalent
+        ("Sebanyak 450 jiwa terdampak.", "orang", True),
+    ],
+)
+def test_a_figure_counts_in_an_indicator_s_unit_when_it_uses_that_word_or_a_plain_equivalent(text, unit, same):
+    assert same_unit(unit, one(text), text) is same

@@ -127,8 +127,8 @@ class Desk:
         day = extraction.article_date(text, published=published, url=url)
         figures = []
         for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
-            ranked = extraction.rank(figure.sentence, labels, limit=5)
-            same_unit = [ind for ind in ranked if ind.unit.lower() == figure.unit]
+            ranked = extraction.rank(figure.sentence, labels, limit=8)
+            same_unit = [ind for ind in ranked if extraction.same_unit(ind.unit, figure, text)]
             counts, cue = extraction.counts_hint(figure)
             as_of, precision = extraction.dated(figure, day)
             # only an indicator that shares words with the sentence and counts in the same unit: a wrong guess
@@ -244,7 +244,7 @@ def _figure_row(suggestion: dict) -> dict:
         "value": figure.value,
         "value_max": figure.value_max if figure.value_max is not None else "",
         "qualifier": figure.qualifier,
-        "unit": indicator.unit if indicator and indicator.unit.lower() == figure.unit else figure.unit,
+        "unit": indicator.unit if indicator else figure.unit,  # the indicator counts in the figure's unit
         "as_of": suggestion["as_of"].isoformat() if suggestion["as_of"] else "",
         "as_of_precision": suggestion["precision"] or "",
         "counts": suggestion["counts"],
