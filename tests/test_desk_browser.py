@@ -32,9 +32,12 @@ STATUS_REASON = "Pembagian kontainer besi ke kelurahan sudah dimulai menurut wal
 SAVED = "Tersimpan: 1 tautan janji, 2 angka, 1 status."
 
 
-def log_in(browser, base: str, username: str, *, next_url: str = "/meja/artikel/", javascript: bool = True):
-    """A new browser context where `username` has logged in at /masuk/ and landed on `next_url`."""
-    context = browser.new_context(java_script_enabled=javascript)
+def log_in(
+    browser, base: str, username: str, *, next_url: str = "/meja/artikel/", javascript: bool = True, axe: bool = False
+):
+    """A new browser context where `username` has logged in at /masuk/ and landed on `next_url`; with `axe`, one
+    that lets axe be injected (the site's CSP rightly refuses injected scripts)."""
+    context = browser.new_context(java_script_enabled=javascript, bypass_csp=axe)
     page = context.new_page()
     page.goto(base + "/masuk/?next=" + next_url)
     page.get_by_label("Nama pengguna").fill(username)
@@ -60,6 +63,17 @@ def fill_new_source(page: Page, url: str, headline: str) -> None:
     field(page, "kind").select_option("media")
     field(page, "published").fill("2025-08-15")
     page.locator("#meja [name='reliability'][value='biasa']").check()
+
+
+def tick_the_first_suggestions(recorder: Recorder, url: str, seed_file: str) -> None:
+    """Paste a URL and a seed article, check them, tick the first promise and figure offered, add them."""
+    page = recorder.page
+    field(page, "url").fill(url)
+    field(page, "text").fill(seed_text({"seed_file": seed_file}))
+    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
+    page.locator("#meja input[name='saran-angka']").first.check()
+    page.locator("#meja input[name='saran-janji']").first.check()
+    recorder.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "tambahkan")
 
 
 def record_the_article(recorder: Recorder) -> None:
@@ -259,14 +273,10 @@ def test_the_desk_with_rows_and_suggestions_fits_the_screen_and_is_screenshotted
     page.set_viewport_size(size)
     wait_for_htmx(page)
     recorder = Recorder(page)
-    field(page, "url").fill("https://detikntt.com/wali-kota-kupang-penuhi-30-persen-janji-kampanye-di-100-hari-kerja/")
-    field(page, "text").fill(seed_text({"seed_file": "003_f727d920a6324f18.txt"}))
-    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
+    detik = "https://detikntt.com/wali-kota-kupang-penuhi-30-persen-janji-kampanye-di-100-hari-kerja/"
+    tick_the_first_suggestions(recorder, detik, "003_f727d920a6324f18.txt")
     expect(page.locator("#meja .known")).to_contain_text("Sumber ini sudah tercatat")
     expect(page.locator("#meja section.suggest")).to_contain_text("sudah tercatat dari sumber ini")
-    page.locator("#meja input[name='saran-angka']").first.check()
-    page.locator("#meja input[name='saran-janji']").first.check()
-    recorder.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "tambahkan")
     field(page, "angka-0-said_by").select_option("wali_kota")
     field(page, "janji-0-note").fill("Catatan uji.")
     recorder.submit(page.get_by_role("button", name="+ Perubahan status"), "tambah status")
@@ -333,21 +343,10 @@ def test_a_change_by_another_editor_since_the_desk_was_opened_refuses_the_save_e
 
 def test_the_desk_with_suggestions_and_rows_has_no_serious_accessibility_violation(kupang, browser):
     make_editor("redaktur")
-    context = browser.new_context(bypass_csp=True)  # axe is injected; the site's CSP rightly refuses that
-    page = context.new_page()
-    page.goto(kupang + "/masuk/?next=/meja/artikel/")
-    page.get_by_label("Nama pengguna").fill("redaktur")
-    page.get_by_label("Sandi").fill("kata-sandi-uji")
-    page.get_by_role("button", name="Masuk").click()
+    context, page = log_in(browser, kupang, "redaktur", axe=True)
     wait_for_htmx(page)
-    recorder = Recorder(page)
-    field(page, "url").fill("https://berita.example/baru-2025")
-    field(page, "text").fill(seed_text({"seed_file": "004_c769f8d908bd922b.txt"}))
-    recorder.submit(page.get_by_role("button", name="Periksa URL dan teks"), "periksa")
-    expect(page.locator("#meja .prefilled")).to_contain_text("Diisi dari teks artikel")
-    page.locator("#meja input[name='saran-janji']").first.check()
-    page.locator("#meja input[name='saran-angka']").first.check()
-    recorder.submit(page.get_by_role("button", name="Tambahkan yang dicentang"), "tambahkan")
+    tick_the_first_suggestions(Recorder(page), "https://berita.example/baru-2025", "004_c769f8d908bd922b.txt")
+    expect(field(page, "outlet")).to_have_value("Timesntt")  # filled in from "Times NTT" in the text
     expect(page.locator("#meja fieldset.row")).to_have_count(2)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run()).violations")
