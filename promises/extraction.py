@@ -486,6 +486,7 @@ COUNTS_CUES = [
         "used",
         ["perputaran", "omzet", "omset", "difasilitasi", "dimanfaatkan", "memanfaatkan", "digunakan", "pengunjung"],
     ),
+    ("claimed", ["mengklaim", "diklaim", "klaim"]),
 ]
 _CUES = re.compile(
     r"(?<![\w])(?P<cue>" + _alternation(cue for _counts, cues in COUNTS_CUES for cue in cues) + r")(?![\w])", re.I

@@ -690,6 +690,7 @@ def test_what_a_seed_figure_counts_is_read_from_the_words_of_its_clause(name):
         ("Anggaran sebesar Rp2 miliar disiapkan untuk beasiswa.", "allocated"),
         ("Omzet pedagang mencapai Rp50 juta.", "used"),
         ("Dinas telah membeli 12 truk sampah.", "procured"),
+        ("Wali kota mengklaim telah menepati 22 janji.", "claimed"),
         ("Jumlah warga tercatat 450.000 jiwa.", ""),
         ("Ada 20 kelurahan kumuh, sedangkan 12 unit sudah diserahkan.", ""),  # the cue is in the other clause
     ],
