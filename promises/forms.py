@@ -203,7 +203,7 @@ class NewSourceFields(VisibleTextForm, forms.Form):
     def clean(self):
         cleaned = super().clean()
         url = cleaned.get("new_url")
-        if url and not Source.objects.filter(url=url).exists():
+        if url and Source.objects.for_url(url) is None:
             for name in ("new_outlet", "new_headline", "new_kind"):
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, _("Wajib diisi untuk sumber baru."))
@@ -675,7 +675,7 @@ class ArticleForm(VisibleTextForm, forms.Form):
 
     def clean_url(self):
         url = normalize_url(self.cleaned_data["url"])
-        self.source = Source.objects.filter(url=url).first()
+        self.source = Source.objects.for_url(url)
         return url
 
     def clean(self):

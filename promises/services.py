@@ -158,7 +158,7 @@ def change_status(
 def get_or_create_source(data: dict, *, editor=None) -> tuple[Source, bool]:
     """The source with this (normalised) URL, or a new one: a pasted URL never duplicates a source."""
     url = normalize_url(data["url"])
-    existing = Source.objects.filter(url=url).first()
+    existing = Source.objects.for_url(url)
     if existing:
         return existing, False
     source = Source(**{**data, "url": url}, created_by=editor)

@@ -692,3 +692,31 @@ class IndicatorNoteTests(DeskTestCase):
         self.client.force_login(make_user("pembaca"))
         assert self.post().status_code == 403
         assert snapshot() == before
+
+
+class SameArticleTests(DeskTestCase):
+    def test_the_same_article_under_http_or_without_www_is_the_known_source_not_a_second_one(self):
+        source = make_source(url="https://www.berita.example/kontainer")
+        for pasted in (
+            "http://berita.example/kontainer?utm_source=wa&fbclid=abc",
+            "https://berita.example/kontainer/",
+            "http://www.berita.example/kontainer#isi",
+        ):
+            page = self.client.post(DESK, article(url=pasted, outlet="", periksa="1")).content.decode()
+            assert "Sumber ini sudah tercatat" in page, pasted
+        saved = self.client.post(
+            DESK,
+            with_rows(
+                article(url="http://berita.example/kontainer", outlet="", simpan="1"),
+                "janji",
+                [{"promise": str(self.promise.pk), "note": ""}],
+            ),
+        )
+        assert saved.status_code == 302
+        assert Source.objects.filter(url__contains="berita.example/kontainer").count() == 1
+        assert PromiseSource.objects.get(promise=self.promise).source == source
+
+    def test_another_page_of_the_same_site_is_another_source(self):
+        make_source(url="https://www.berita.example/kontainer")
+        page = self.client.post(DESK, article(url="https://berita.example/kontainer-lain", periksa="1"))
+        assert "Sumber ini sudah tercatat" not in page.content.decode()

@@ -72,7 +72,25 @@ def list_order() -> tuple:
 LIST_PAGE_SIZE = 50
 
 
+def url_twins(url: str) -> list[str]:
+    """A normalised URL and the addresses of the same page that differ only in http/https and a leading "www."
+    ("http://timesntt.com/x" and "https://www.timesntt.com/x"), the exact one first."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    twins = [
+        urlunsplit((scheme, netloc, *parts[2:])) for scheme in ("https", "http") for netloc in (host, "www." + host)
+    ]
+    return [url, *[twin for twin in twins if twin != url]]
+
+
 class SourceQuerySet(models.QuerySet):
+    def for_url(self, url: str) -> "Source | None":
+        """The recorded source of a normalised URL, or of the same page under http/https or with or without
+        "www.": one article pasted in another form is never a second source. One query."""
+        twins = url_twins(url)
+        found = {source.url: source for source in self.filter(url__in=twins)}
+        return next((found[twin] for twin in twins if twin in found), None)
+
     def search(self, text: str):
         """Sources whose outlet, headline or URL contain every word (case-insensitive): the editors' picker."""
         words = (text or "").split()[:8]

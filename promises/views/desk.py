@@ -107,7 +107,7 @@ class Desk:
     def known_source(self, url: str) -> Source | None:
         if url not in self._sources:  # one query a request, whoever asks
             try:
-                self._sources[url] = Source.objects.filter(url=normalize_url(url)).first() if url else None
+                self._sources[url] = Source.objects.for_url(normalize_url(url)) if url else None
             except ValidationError:
                 self._sources[url] = None
         return self._sources[url]
