@@ -704,6 +704,8 @@ class SameArticleTests(DeskTestCase):
         ):
             page = self.client.post(DESK, article(url=pasted, outlet="", periksa="1")).content.decode()
             assert "Sumber ini sudah tercatat" in page, pasted
+            # its link opens another tab: following it never leaves the article half entered
+            assert 'class="cite" dir="auto" target="_blank">' in page
         saved = self.client.post(
             DESK,
             with_rows(

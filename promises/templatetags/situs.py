@@ -6,6 +6,7 @@ from django.urls import translate_url
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -102,11 +103,17 @@ def verification_badge(verification) -> str:
 
 
 @register.simple_tag
-def source_cite(source) -> str:
-    """A source as it is cited everywhere: outlet and date, linked; a reliability verdict or "official channel"."""
+def source_cite(source, new_tab: bool = False) -> str:
+    """A source as it is cited everywhere: outlet and date, linked; a reliability verdict or "official channel".
+    `new_tab` on a form page, so following the link never leaves what the editor is typing."""
     published = date_format(source.published, "j F Y") if source.published else _("tanggal terbit tidak diketahui")
+    target = mark_safe(' target="_blank"') if new_tab else ""
     html = format_html(
-        '<a href="{}" rel="noopener nofollow" class="cite" dir="auto">{}, {}</a>', source.url, source.outlet, published
+        '<a href="{}" rel="noopener nofollow" class="cite" dir="auto"{}>{}, {}</a>',
+        source.url,
+        target,
+        source.outlet,
+        published,
     )
     if source.reliability:
         verdict = _("keandalan rendah: %(verdict)s") % {"verdict": source.get_reliability_display()}
