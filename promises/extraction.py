@@ -8,6 +8,7 @@ by the content words they share with the text.
 """
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -441,6 +442,24 @@ def same_unit(indicator_unit: str, figure: Figure, text: str) -> bool:
     return bool(words & UNIT_SYNONYMS.get(unit, set()))
 
 
+GENERIC_UNITS = {"persen", "rupiah"}  # any share or any sum: the words, not the unit, must say which indicator
+
+
+def indicator_for[K](figure: Figure, text: str, candidates: Iterable[tuple[K, str, str]], limit: int = 8) -> K | None:
+    """The indicator a figure most likely belongs to, from (key, label, unit) candidates: among the `limit` whose
+    labels share most words with its sentence, the first that counts in its unit (or a plain equivalent) and shares
+    at least one word with the sentence, two for a share or a sum; None rather than a weak guess."""
+    candidates = list(candidates)
+    units = {key: unit for key, _label, unit in candidates}
+    labels = {key: label for key, label, _unit in candidates}
+    ranked = rank(figure.sentence, [(key, label) for key, label, _unit in candidates], limit=limit)
+    words, needed = content_words(figure.sentence), 2 if figure.unit in GENERIC_UNITS else 1
+    for key in ranked:
+        if same_unit(units[key], figure, text) and len(words & content_words(labels[key])) >= needed:
+            return key
+    return None
+
+
 # What a figure counts, from the words of its clause: (the stored value of Reading.Counts, stems). The nearest cue
 # to the figure wins; a cue of something done after "akan" (will) is a plan: allocated when the clause allocates
 # money, else a target.
@@ -857,7 +876,8 @@ def _fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
 
 
-def content_words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=16384)  # the same promise and indicator labels, for every figure and request
+def content_words(text: str) -> frozenset[str]:
     """Accent- and case-folded words of two letters or more, without stopwords, numbers or a final -nya."""
     words = set()
     for word in re.findall(r"[^\W_]+", _fold(text)):
@@ -865,7 +885,7 @@ def content_words(text: str) -> set[str]:
             word = word[:-3]
         if len(word) >= 2 and not word.isdigit() and word not in STOPWORDS:
             words.add(word)
-    return words
+    return frozenset(words)
 
 
 def rank[K](text: str, candidates: Iterable[tuple[K, str]], limit: int = 5) -> list[K]:

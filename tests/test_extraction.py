@@ -17,6 +17,7 @@ from promises.extraction import (
     find_figures,
     find_headline,
     find_outlet,
+    indicator_for,
     rank,
     rank_by_sentence,
     same_unit,
@@ -824,3 +825,25 @@ def test_a_url_s_last_path_part_is_its_slug():
 )
 def test_a_figure_counts_in_an_indicator_s_unit_when_it_uses_that_word_or_a_plain_equivalent(text, unit, same):
     assert same_unit(unit, one(text), text) is same
+
+
+INDICATORS = [
+    ("uhc", "Cakupan jaminan kesehatan UHC penduduk terdaftar JKN", "persen"),
+    ("non-cut-off", "Angka UHC non cut-off tingkat kota", "persen"),
+    ("bins", "Tempat sampah untuk setiap RT", "unit"),
+    ("rice", "Penerima bantuan beras", "KK"),
+]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Cakupan UHC Kota Kupang mencapai 117%.", "uhc"),  # a share: two words say which
+        ("Sebanyak 85% sampah dikelola di tingkat kecamatan.", None),  # a share sharing one word: no guess
+        ("Pemkot menyediakan 900 unit tempat sampah.", "bins"),
+        ("Bantuan beras diterima 23.000 keluarga.", "rice"),  # an equivalent of the unit
+        ("Pemkot menyediakan 900 truk.", None),  # no indicator counts trucks
+    ],
+)
+def test_a_suggested_indicator_counts_in_the_figure_s_unit_and_shares_its_words(text, expected):
+    assert indicator_for(one(text), text, INDICATORS) == expected

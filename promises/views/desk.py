@@ -123,12 +123,10 @@ class Desk:
         return self._suggestions[key]
 
     def _suggest(self, text: str, published, url: str) -> dict:
-        labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}") for ind in self.indicators]
+        labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}", ind.unit) for ind in self.indicators]
         day = extraction.article_date(text, published=published, url=url)
         figures = []
         for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
-            ranked = extraction.rank(figure.sentence, labels, limit=8)
-            same_unit = [ind for ind in ranked if extraction.same_unit(ind.unit, figure, text)]
             counts, cue = extraction.counts_hint(figure)
             as_of, precision = extraction.dated(figure, day)
             # only an indicator that shares words with the sentence and counts in the same unit: a wrong guess
@@ -136,7 +134,7 @@ class Desk:
             figures.append(
                 {
                     "figure": figure,
-                    "indicator": (same_unit or [None])[0],
+                    "indicator": extraction.indicator_for(figure, text, labels),
                     "counts": counts,
                     "counts_label": Reading.Counts(counts).label if counts else "",
                     "cue": cue,
