@@ -888,21 +888,22 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def rank[K](text: str, candidates: Iterable[tuple[K, str]], limit: int = 5) -> list[K]:
+def rank[K](text: str, candidates: Iterable[tuple[K, str]], limit: int = 5, at_least: int = 1) -> list[K]:
     """The keys of the candidates whose labels share the most content words with the text, best first.
 
-    Ties keep the order given; a candidate sharing no word is left out.
+    Ties keep the order given; a candidate sharing fewer than `at_least` words is left out.
     """
     words = content_words(text)
     scored = [(len(words & content_words(label)), index, key) for index, (key, label) in enumerate(candidates)]
-    scored = [item for item in scored if item[0] > 0]
+    scored = [item for item in scored if item[0] >= at_least]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [key for _, _, key in scored[:limit]]
 
 
 def rank_by_sentence[K](text: str, candidates: Iterable[tuple[K, str]], limit: int = 8) -> list[K]:
     """For an article that names many promises: in each sentence, the candidate sharing the most content words
-    with it (at least two), in the order the article brings them up; then the best over the whole text.
+    with it (at least two), in the order the article brings them up; then the best over the whole text, sharing a
+    word with it per 40 words it has, up to four (a long text shares a word or two with almost any promise).
 
     A round-up names a dozen promises in a sentence each, which a single ranking over the whole text drowns.
     """
@@ -915,7 +916,8 @@ def rank_by_sentence[K](text: str, candidates: Iterable[tuple[K, str]], limit: i
         best = max(labelled, key=lambda item: len(words & item[1]), default=None)
         if best is not None and len(words & best[1]) >= 2 and best[0] not in found:
             found.append(best[0])
-    for key in rank(text, [(key, " ".join(words)) for key, words in labelled], limit=limit):
+    at_least = max(1, min(4, len(content_words(text)) // 40))
+    for key in rank(text, [(key, " ".join(words)) for key, words in labelled], limit=limit, at_least=at_least):
         if key not in found:
             found.append(key)
     return found[:limit]

@@ -847,3 +847,11 @@ INDICATORS = [
 )
 def test_a_suggested_indicator_counts_in_the_figure_s_unit_and_shares_its_words(text, expected):
     assert indicator_for(one(text), text, INDICATORS) == expected
+
+
+def test_a_long_article_brings_a_promise_over_the_whole_text_only_when_they_share_several_words():
+    filler = " ".join(f"kata{n}x" for n in range(200))  # 200 different words: a long article
+    text = f"{filler} Pemkot menambah armada truk sampah baru dan jadwal angkut."
+    candidates = [("truk", "Truk sampah armada angkut jadwal"), ("taman", "Taman kota sampah")]
+    assert rank_by_sentence(text, candidates, limit=5) == ["truk"]  # "taman" shares one word of 200
+    assert rank_by_sentence("Taman kota penuh sampah.", candidates, limit=5)[0] == "taman"  # a short text: one will do
