@@ -442,6 +442,7 @@ def same_unit(indicator_unit: str, figure: Figure, text: str) -> bool:
     return bool(words & UNIT_SYNONYMS.get(unit, set()))
 
 
+DURATION_UNITS = {"detik", "menit", "jam", "hari", "minggu", "pekan", "bulan", "tahun"}  # spans of time
 GENERIC_UNITS = {"persen", "rupiah"}  # any share or any sum: the words, not the unit, must say which indicator
 
 

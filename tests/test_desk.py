@@ -218,6 +218,15 @@ class DeskPageTests(DeskTestCase):
         known = self.client.post(DESK, article(text=text, periksa="1", outlet="", headline="")).content.decode()
         assert "Diisi dari teks" not in known and "Sumber ini sudah tercatat" in known
 
+    def test_a_figure_said_twice_is_offered_once_and_a_span_of_time_not_at_all(self):
+        text = (
+            "Pemkot Adakan 1.300 Kontainer\nDalam 100 hari kerja, Pemkot telah mengadakan 1.300 kontainer sampah. "
+            "Program berjalan enam bulan."
+        )
+        page = self.client.post(DESK, article(text=text, periksa="1")).content.decode()
+        assert page.count('name="saran-angka"') == 1 and "<strong>1.300 Kontainer</strong>" in page
+        assert "100 hari" not in page.split('id="saran-h"')[1] and "enam bulan</strong>" not in page
+
     def test_a_suggestion_not_offered_for_this_text_is_not_added(self):
         stranger = make_promise(code="CP-9", title="Janji yang tidak disebut")
         page = self.client.post(

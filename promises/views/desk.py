@@ -125,8 +125,17 @@ class Desk:
     def _suggest(self, text: str, published, url: str) -> dict:
         labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}", ind.unit) for ind in self.indicators]
         day = extraction.article_date(text, published=published, url=url)
-        figures = []
-        for figure in extraction.find_figures(text, published=published)[:MAX_SUGGESTIONS]:
+        figures, seen = [], set()
+        counted = {ind.unit.lower() for ind in self.indicators}
+        for figure in extraction.find_figures(text, published=published):
+            # the same figure said twice (a headline repeated by the page) is offered once; a span of time ("100
+            # hari", "enam bulan") only when an indicator counts in it
+            same = (figure.value, figure.value_max, figure.unit, figure.qualifier)
+            if same in seen or (figure.unit in extraction.DURATION_UNITS and figure.unit not in counted):
+                continue
+            seen.add(same)
+            if len(figures) == MAX_SUGGESTIONS:
+                break
             counts, cue = extraction.counts_hint(figure)
             as_of, precision = extraction.dated(figure, day)
             # only an indicator that shares words with the sentence and counts in the same unit: a wrong guess
