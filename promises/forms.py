@@ -431,8 +431,7 @@ class ReadingFields(VisibleTextForm, forms.Form):
 
 def before_term_message(administration) -> str:
     return _(
-        "Tanggal ini sebelum masa jabatan %(head)s (mulai %(date)s). Centang konfirmasi bila memang angka dari "
-        "masa itu."
+        "Tanggal ini sebelum masa jabatan %(head)s (mulai %(date)s). Centang konfirmasi bila memang dari masa itu."
     ) % {"head": administration.head, "date": date_format(administration.term_start, "j F Y")}
 
 
@@ -655,9 +654,10 @@ class ArticleForm(VisibleTextForm, forms.Form):
     # Who gives the article's figures, chosen once: every figure row added afterwards starts with it (and can
     # be changed row by row). Nothing is chosen for the editor.
     said_by = forms.ChoiceField(
-        label=_("Angka dalam artikel ini disampaikan oleh"),
-        choices=[("", _("— pilih per angka —")), *Reading.SaidBy.choices],
+        label=_("Angka yang ditambahkan disampaikan oleh"),
+        choices=[("", _("— belum dipilih —")), *Reading.SaidBy.choices],
         required=False,
+        help_text=_("Berlaku untuk setiap angka yang ditambahkan sesudahnya; ubah di barisnya bila orangnya lain."),
     )
     said_by_name = forms.CharField(label=_("Nama / jabatan"), max_length=200, required=False)
     text = forms.CharField(

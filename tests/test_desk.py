@@ -227,6 +227,17 @@ class DeskPageTests(DeskTestCase):
         assert page.count('name="saran-angka"') == 1 and "<strong>1.300 Kontainer</strong>" in page
         assert "100 hari" not in page.split('id="saran-h"')[1] and "enam bulan</strong>" not in page
 
+    def test_every_error_of_a_refused_save_is_said_at_once_with_a_word_at_the_top(self):
+        before = snapshot()
+        empty = self.client.post(DESK, article(simpan="1", reliability="")).content.decode()
+        assert "Tambahkan minimal satu baris" in empty and "Wajib diisi untuk sumber baru." in empty
+        row = with_rows(article(simpan="1", reliability=""), "janji", [{"promise": str(self.promise.pk)}])
+        refused = self.client.post(DESK, row).content.decode()
+        top = refused.split('name="url"')[0]
+        assert "Belum disimpan: periksa isian yang ditandai di bawah." in top
+        assert "Wajib diisi untuk sumber baru." in refused
+        assert snapshot() == before
+
     def test_a_suggestion_not_offered_for_this_text_is_not_added(self):
         stranger = make_promise(code="CP-9", title="Janji yang tidak disebut")
         page = self.client.post(

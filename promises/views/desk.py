@@ -275,9 +275,11 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
     bound = {kind: page.bound_rows(kind) for kind in ROWS}
     valid = article.is_valid() & all([form.is_valid() for forms in bound.values() for form in forms])
     context.update(article_form=article, row_forms=bound)
-    if valid and not any(bound.values()):
+    if not any(bound.values()):  # said with the other errors, not after they are mended
         article.add_error(None, _("Tambahkan minimal satu baris: tautan ke janji, angka, atau perubahan status."))
         valid = False
+    elif not valid:  # the errors sit by their fields, far down a phone screen: say so at the top
+        article.add_error(None, _("Belum disimpan: periksa isian yang ditandai di bawah."))
     loaded_at = _loaded_at(page.data.get("dimuat", ""))
     if valid and loaded_at is None:
         article.add_error(None, _("Formulir ini tidak sah lagi. Muat ulang halaman, lalu ulangi."))
