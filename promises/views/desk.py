@@ -177,7 +177,7 @@ def _loaded_at(value: str):
 def desk(request: HttpRequest) -> HttpResponse:
     page = Desk(request)
     action = next((name for name in ("simpan", "tambah", "hapus", "pilih") if name in page.data), "")
-    rows = {kind: page.raw_rows(kind) for kind in ROWS}
+    rows = _posted_rows(page)
     article_raw = {name: page.data.get(name, "") for name in ArticleForm.base_fields}
     if page.report is not None and request.method == "GET" and not article_raw["url"]:
         article_raw |= {"url": page.report.evidence_url, "text": page.report.text}
@@ -342,9 +342,8 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
     form = context["article_form"]
     url = form.data.get("url", "") if form.is_bound else article_raw.get("url", "")
     source = page.known_source(url)
-    published = source.published if source else parse_date(article_raw.get("published") or "")
     known = _known(source) if source else None
-    suggestions = page.suggestions(article_raw.get("text", ""), published, url)
+    suggestions = page.suggestions(article_raw.get("text", ""), _published(page, article_raw | {"url": url}), url)
     context |= {
         "administration": page.administration,
         "source": source,
