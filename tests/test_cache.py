@@ -11,6 +11,7 @@ import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -138,6 +139,65 @@ class InvalidationTests(TestCase):
         Client().force_login(make_editor())  # saves the editor's last_login, which no page shows
         with self.assertNumQueries(1):
             assert self.client.get(url).text == page
+
+
+class LocalCopyTests(TestCase):
+    """Each process keeps its own copy of the pages it served last (PageCacheMiddleware.local): a hit on one reads
+    only the two small version rows, never the page itself, and only while its version is the current one."""
+
+    def setUp(self):
+        self.promise = make_promise(title="Janji pertama")
+        self.url = self.promise.get_absolute_url()
+
+    def page_rows_read(self) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url)
+        return response, [q["sql"] for q in queries]
+
+    def test_a_hit_on_the_processs_own_copy_reads_only_the_versions(self):
+        self.client.get(self.url)
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "hit" and "Janji pertama" in response.text
+        [read] = queries
+        assert "pjk:data-version" in read and "pjk:scope:" in read and "pjk:page:" not in read
+
+    def test_another_process_reads_the_page_from_the_shared_cache(self):
+        self.client.get(self.url)
+        self.client = Client()  # a new handler: a process that has not served it yet
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "hit" and "Janji pertama" in response.text
+        [read] = queries
+        assert "pjk:page:" in read
+
+    def test_the_copy_is_not_served_once_a_write_changed_the_version(self):
+        self.client.get(self.url)
+        self.promise.title = "Janji kedua"
+        self.promise.save()
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "miss" and "Janji kedua" in response.text
+        assert "pjk:page:" in queries[1]  # the versions, then the page (another process may have rendered it)
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "hit" and "Janji kedua" in response.text and len(queries) == 1
+
+    def test_a_process_keeps_at_most_so_many_pages(self):
+        from promises import middleware
+
+        with mock.patch.object(middleware, "LOCAL_PAGES", 2):
+            for path in [reverse("promises:home"), reverse("promises:list"), self.url]:
+                self.client.get(path)
+            handler = self.client.handler
+            [page_cache] = [m for m in _middleware_instances(handler) if isinstance(m, middleware.PageCacheMiddleware)]
+            assert len(page_cache.local) == 2
+
+
+def _middleware_instances(handler):
+    """The middleware objects of a test client's handler, outermost first."""
+    found, current = [], handler._middleware_chain
+    while current is not None:
+        current = getattr(current, "__wrapped__", current)  # each is wrapped by convert_exception_to_response
+        found.append(current)
+        current = getattr(current, "get_response", None)
+    return found
 
 
 class QueryParameterTests(TestCase):
