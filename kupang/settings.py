@@ -194,6 +194,9 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# A file every app process on this machine may write: a new data version touches it, and a process reuses the
+# versions it read last until it changes, so a cache hit costs no query (promises/cache.py). Empty: off.
+VERSION_STAMP_FILE = os.environ.get("VERSION_STAMP_FILE", "")
 # The open-data files, written once per data version (promises/downloads.py); the app must be able to write here.
 DOWNLOADS_DIR = Path(os.environ.get("DOWNLOADS_DIR", BASE_DIR / "downloads"))
 # nginx in front serves those files itself: the internal location that maps to DOWNLOADS_DIR (deploy/nginx.conf),

@@ -8,10 +8,11 @@ so into gunicorn's access log) and onto every log record written while the reque
 
 **Page cache.** Anonymous GETs of views marked `@cached_page` are served whole from the shared cache while
 the data version (`promises/cache.py`) is the one they were rendered at; a hit costs one query (the
-version and the page are read together with one `get_many`), and one more when a session cookie came with
-it (is the session real?). Only the query parameters the page reads make a different page. A response to
-a logged-in user is marked `Cache-Control: private, no-store`; editors never read the cache, so they see
-their own change at once.
+version and the page are read together with one `get_many`; only the versions when this process kept its own
+copy of the page; none while the VERSION_STAMP_FILE says no version changed since it read them), and one more
+when a session cookie came with it (is the session real?). Only the query parameters the page reads make a
+different page. A response to a logged-in user is marked `Cache-Control: private, no-store`; editors never
+read the cache, so they see their own change at once.
 
 **Stale while revalidating, one render at a time.** When a page's version is no longer current, the first
 request takes a short lock (`cache.add`, one per page and version) and renders it; requests that come while
