@@ -222,6 +222,19 @@ class BoundedListPageTests(TestCase):
             without = self.client.get(url + "?keadaan=belum").text
             assert "95 dari 100 angka program" in without
 
+    def test_indicators_of_the_same_order_and_name_are_paged_by_their_id(self):
+        # 100 twins of each indicator at 100x: without a last key a page could repeat or skip one
+        promise = make_promise()
+        for _ in range(3):
+            make_indicator(promise=promise, name="Kembar", order=1)
+        with override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE), CaptureQueriesContext(connection) as queries:
+            self.client.get(reverse("promises:indicators"))
+        [page] = [q["sql"] for q in queries if q["sql"].startswith('SELECT "promises_indicator"."id"')]
+        order = page[page.index("ORDER BY") :]
+        assert order.startswith(
+            'ORDER BY "promises_indicator"."order" ASC, "promises_indicator"."name" ASC, "promises_indicator"."id" ASC'
+        ), order
+
     def test_a_claim_lists_the_promises_it_presents_linked_with_their_notes(self):
         from .helpers import make_claim
 

@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     promises = Promise.objects.filter(administration=administration)
     indicators = Indicator.objects.filter(promise__administration=administration)
     # Read in the order of their index (IndicatorQuerySet.with_realised_total), so the first four end the walk.
-    featured = list(indicators.with_realised_total().with_readings()[:FEATURED])
+    featured = list(indicators.with_realised_total().for_cards()[:FEATURED])
     counts = promises.dashboard_counts()
     claim = Claim.objects.filter(administration=administration).latest_first().with_count().first()
     return render(
