@@ -948,6 +948,11 @@ def main() -> None:
         # our own STATIC_ROOT: staticfiles/ is shared with whoever else runs collectstatic in this checkout
         static_root = tmp / "static"
         os.environ["STATIC_ROOT"] = str(static_root)
+        # as deploy/pantau-janji.env.example: the processes reuse the data versions they read until a new one
+        # touches this file (promises/cache.py); this process's new versions touch it too
+        os.environ["VERSION_STAMP_FILE"] = str(tmp / "data-version")
+        # the open-data files of this run, not the checkout's downloads/
+        os.environ["DOWNLOADS_DIR"] = str(tmp / "downloads")
         scripts = {"one": tmp / "one.lua", "mix": tmp / "mix.lua"}
         scripts["one"].write_text(WRK_DONE)
         log("migrate, collectstatic, load_kupang_data")

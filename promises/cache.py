@@ -25,6 +25,8 @@ invalidate every stored page at once, or bring back a scope's earlier version).
 """
 
 import hashlib
+import logging
+import os
 import threading
 import time
 import uuid
@@ -32,9 +34,12 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends import db as database_cache
 from django.db import connections, router, transaction
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pjk:data-version"
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +79,7 @@ def set_new_scopes(scopes) -> None:
     """New versions for the pages of these scopes and for the list pages; the rest stays cached."""
     version = new_version()
     cache.set_many({SCOPE_PREFIX + scope: version for scope in {*scopes, LISTS}}, None)
+    forget()
 
 
 def new_version() -> str:
@@ -84,6 +90,7 @@ def new_version() -> str:
 def set_new_version() -> str:
     version = new_version()
     cache.set(VERSION_KEY, version, None)
+    forget()
     return version
 
 
@@ -96,19 +103,71 @@ def age(version: str) -> float:
         return float("inf")
 
 
+# The versions a process read last, reused while nothing has set a new one: with `settings.VERSION_STAMP_FILE`
+# (a file every app process on this machine can write, e.g. /run/pantau-janji/data-version), whoever sets a new
+# version touches the file after the version is stored, and a process reuses its versions only while the file's
+# modification time is the one it saw when it read them. A hit on a page the process keeps
+# (promises/middleware.py) then costs a stat() instead of a query, and the next request after a write, in any
+# process, still reads the new version. MEMO_SECONDS bounds the reuse for a writer that could not touch the
+# file (another machine sharing the cache; the file missing). Without the setting, versions are read every time.
+MEMO_SECONDS = 1.0
+_memo: dict[str, tuple[int, float, str]] = {}
+
+
+def _stamp() -> int | None:
+    """The stamp file's modification time in ns; None when there is none (then nothing is reused)."""
+    if not settings.VERSION_STAMP_FILE:
+        return None
+    try:
+        return os.stat(settings.VERSION_STAMP_FILE).st_mtime_ns
+    except FileNotFoundError:
+        _touch_stamp()  # a new runtime directory: start it (reused from the next request)
+        return None
+    except OSError:
+        return None
+
+
+def _touch_stamp() -> None:
+    """Tell every process on this machine that a version changed (after it is stored)."""
+    if not settings.VERSION_STAMP_FILE:
+        return
+    now = time.time_ns()
+    try:
+        with open(settings.VERSION_STAMP_FILE, "a"):
+            os.utime(settings.VERSION_STAMP_FILE, ns=(now, now))
+    except OSError as error:
+        logger.warning("could not touch VERSION_STAMP_FILE %s: %s", settings.VERSION_STAMP_FILE, error)
+
+
 def read(scope: str, *keys: str) -> tuple[str, dict]:
     """The current version of a page of `scope` ("<global>|<scope's>") and the cached values of `keys`, read
-    together (one query with the database cache, unless a version is not there yet)."""
+    together (one query with the database cache, unless a version is not there yet); with no `keys`, the
+    versions this process read last while no new one has been set since (see VERSION_STAMP_FILE; no query)."""
+    stamp, now = _stamp(), time.monotonic()
+    if not keys and stamp is not None and (memo := _memo.get(scope)):
+        seen, when, version = memo
+        if seen == stamp and now - when < MEMO_SECONDS:
+            return version, {}
     scope_key = SCOPE_PREFIX + scope
     found = cache.get_many([VERSION_KEY, scope_key, *keys])
     everything = found.get(VERSION_KEY) or first_version()
     this_scope = found.get(scope_key) or first_scope_version(scope)
-    return f"{everything}|{this_scope}", found
+    version = f"{everything}|{this_scope}"
+    if stamp is not None:
+        _memo[scope] = (stamp, now, version)  # the stamp seen before the read: a write meanwhile changes it
+    return version, found
+
+
+def forget() -> None:
+    """A new version was set: drop the versions this process remembers, and tell the others (the stamp)."""
+    _memo.clear()
+    _touch_stamp()
 
 
 def first_scope_version(scope: str) -> str:
     """A scope's version when the cache has none yet, never a value it had before (like first_version)."""
-    cache.add(SCOPE_PREFIX + scope, new_version(), None)
+    if cache.add(SCOPE_PREFIX + scope, new_version(), None):
+        forget()
     return cache.get(SCOPE_PREFIX + scope)
 
 
@@ -128,7 +187,8 @@ def batch():
 
 def first_version() -> str:
     """A version when the cache has none (new or flushed), without overwriting one another process set meanwhile."""
-    cache.add(VERSION_KEY, new_version(), None)
+    if cache.add(VERSION_KEY, new_version(), None):
+        forget()
     return cache.get(VERSION_KEY)
 
 

@@ -105,7 +105,7 @@ class IndicatorFilterForm(forms.Form):
         if state == "belum":
             return indicators.exclude(pk__in=realised.values("pk"))
         if state == "bertentangan":
-            return [i for i in indicators.with_readings() if i.conflicts()]
+            return [i for i in indicators.for_cards() if i.conflicts()]
         return indicators
 
 

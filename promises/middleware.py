@@ -8,10 +8,11 @@ so into gunicorn's access log) and onto every log record written while the reque
 
 **Page cache.** Anonymous GETs of views marked `@cached_page` are served whole from the shared cache while
 the data version (`promises/cache.py`) is the one they were rendered at; a hit costs one query (the
-version and the page are read together with one `get_many`), and one more when a session cookie came with
-it (is the session real?). Only the query parameters the page reads make a different page. A response to
-a logged-in user is marked `Cache-Control: private, no-store`; editors never read the cache, so they see
-their own change at once.
+version and the page are read together with one `get_many`; only the versions when this process kept its own
+copy of the page; none while the VERSION_STAMP_FILE says no version changed since it read them), and one more
+when a session cookie came with it (is the session real?). Only the query parameters the page reads make a
+different page. A response to a logged-in user is marked `Cache-Control: private, no-store`; editors never
+read the cache, so they see their own change at once.
 
 **Stale while revalidating, one render at a time.** When a page's version is no longer current, the first
 request takes a short lock (`cache.add`, one per page and version) and renders it; requests that come while
@@ -31,6 +32,7 @@ import logging
 import re
 import time
 import uuid
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import import_module
 
@@ -100,6 +102,7 @@ STALE_SECONDS = 2.0  # a reader may get the previous page for this long after a 
 RENDER_LOCK_SECONDS = 10  # a render that takes longer (or died) no longer holds the others back
 RENDER_WAIT_SECONDS = 2.0
 RENDER_POLL_SECONDS = 0.025
+LOCAL_PAGES = 500  # pages each process keeps its own copy of (about 10 KB each, compressed: a few MB)
 # Headers added outside this middleware (SecurityMiddleware, the request id) are added again on a hit.
 NOT_REPLAYED = {
     "X-Request-ID",
@@ -220,6 +223,10 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # This process's own copies of the pages it served last, by key: (version, body, headers). Used only when
+        # the version is the current one, so a hit reads just the two small version rows from the shared cache
+        # instead of the whole page as well (the page's transfer was most of a hit's cost with the database cache).
+        self.local: OrderedDict[str, tuple] = OrderedDict()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -239,9 +246,16 @@ class PageCacheMiddleware:
         params, scope = spec
         _keep_only(request, params)
         key = _page_key(request)
+        local = self.local.get(key)
+        if local is not None:
+            version, _found = data_version.read(scope)
+            if local[0] == version:
+                self.local.move_to_end(key)
+                return self._replay(request, local)
         version, found = data_version.read(scope, key)
         hit = found.get(key)
         if hit and hit[0] == version:
+            self._keep(key, hit)
             return self._replay(request, hit)
         lock = f"{key}:render:{version}"
         if cache.add(lock, 1, RENDER_LOCK_SECONDS):
@@ -263,8 +277,15 @@ class PageCacheMiddleware:
         if response.status_code == 200 and not response.streaming and not response.cookies:
             headers = [(h, v) for h, v in response.items() if h not in NOT_REPLAYED]
             cache.set(key, (version, response.content, headers), PAGE_TIMEOUT)
+            self._keep(key, (version, response.content, headers))
         response["X-Page-Cache"] = "miss"
         return response
+
+    def _keep(self, key: str, page: tuple) -> None:
+        self.local[key] = page
+        self.local.move_to_end(key)
+        while len(self.local) > LOCAL_PAGES:
+            self.local.popitem(last=False)
 
     @staticmethod
     def _wait_for(key: str, version: str):

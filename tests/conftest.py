@@ -33,6 +33,17 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _versions_read_every_time(settings):
+    """Every request reads the data versions: no stamp file (promises/cache.py), so query counts do not depend
+    on it, and nothing remembered from an earlier test. VersionStampTests and the tests that start app
+    processes turn it on."""
+    from promises import cache as data_version
+
+    settings.VERSION_STAMP_FILE = ""
+    data_version._memo.clear()
+
+
+@pytest.fixture(autouse=True)
 def _after_commit_at_once_in_testcase(request, monkeypatch):
     """A Django TestCase wraps each test in a transaction that never commits, so on-commit work (the page
     cache's new data version) would never run: there, run it at once. Tests with real commits

@@ -11,6 +11,8 @@ import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -20,7 +22,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client, TestCase, TransactionTestCase
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -138,6 +140,122 @@ class InvalidationTests(TestCase):
         Client().force_login(make_editor())  # saves the editor's last_login, which no page shows
         with self.assertNumQueries(1):
             assert self.client.get(url).text == page
+
+
+class LocalCopyTests(TestCase):
+    """Each process keeps its own copy of the pages it served last (PageCacheMiddleware.local): a hit on one reads
+    only the two small version rows, never the page itself, and only while its version is the current one."""
+
+    def setUp(self):
+        self.promise = make_promise(title="Janji pertama")
+        self.url = self.promise.get_absolute_url()
+
+    def page_rows_read(self) -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url)
+        return response, [q["sql"] for q in queries]
+
+    def test_a_hit_on_the_processs_own_copy_reads_only_the_versions(self):
+        self.client.get(self.url)
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "hit" and "Janji pertama" in response.text
+        [read] = queries
+        assert "pjk:data-version" in read and "pjk:scope:" in read and "pjk:page:" not in read
+
+    def test_another_process_reads_the_page_from_the_shared_cache(self):
+        self.client.get(self.url)
+        self.client = Client()  # a new handler: a process that has not served it yet
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "hit" and "Janji pertama" in response.text
+        [read] = queries
+        assert "pjk:page:" in read
+
+    def test_the_copy_is_not_served_once_a_write_changed_the_version(self):
+        self.client.get(self.url)
+        self.promise.title = "Janji kedua"
+        self.promise.save()
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "miss" and "Janji kedua" in response.text
+        assert "pjk:page:" in queries[1]  # the versions, then the page (another process may have rendered it)
+        response, queries = self.page_rows_read()
+        assert response["X-Page-Cache"] == "hit" and "Janji kedua" in response.text and len(queries) == 1
+
+    def test_a_process_keeps_at_most_so_many_pages(self):
+        from promises import middleware
+
+        with mock.patch.object(middleware, "LOCAL_PAGES", 2):
+            for path in [reverse("promises:home"), reverse("promises:list"), self.url]:
+                self.client.get(path)
+            handler = self.client.handler
+            [page_cache] = [m for m in _middleware_instances(handler) if isinstance(m, middleware.PageCacheMiddleware)]
+            assert len(page_cache.local) == 2
+
+
+class VersionStampTests(TestCase):
+    """With VERSION_STAMP_FILE a process reuses the versions it read until a new version touches the file
+    (promises/cache.py): a hit on a page it keeps costs no query, and the next request after a write, made in
+    this process or another, reads the new version."""
+
+    def setUp(self):
+        from promises import cache as data_version
+
+        self.data_version = data_version
+        stamp = Path(self.enterContext(tempfile.TemporaryDirectory()), "data-version")
+        self.enterContext(override_settings(VERSION_STAMP_FILE=str(stamp)))
+        self.promise = make_promise(title="Janji pertama")
+        self.url = self.promise.get_absolute_url()
+        self.client.get(self.url)
+        self.client.get(self.url)
+
+    def test_a_hit_while_the_stamp_is_unchanged_costs_no_query(self):
+        with self.assertNumQueries(0):
+            response = self.client.get(self.url)
+        assert response["X-Page-Cache"] == "hit" and "Janji pertama" in response.text
+
+    def test_a_write_in_this_process_shows_on_the_next_request(self):
+        Promise.objects.filter(pk=self.promise.pk).update(title="Janji kedua")
+        self.data_version.bump(self.data_version.promise_scope(self.promise.pk))  # its scopes only, as a service does
+        response = self.client.get(self.url)
+        assert response["X-Page-Cache"] == "miss" and "Janji kedua" in response.text
+
+    def test_a_write_in_another_process_shows_on_the_next_request(self):
+        Promise.objects.filter(pk=self.promise.pk).update(title="Janji kedua")
+        scope = self.data_version.SCOPE_PREFIX + self.data_version.promise_scope(self.promise.pk)
+        cache.set(scope, self.data_version.new_version(), None)  # another process's new version ...
+        self.data_version._touch_stamp()  # ... and its touch of the stamp (this process remembers nothing of it)
+        response = self.client.get(self.url)
+        assert response["X-Page-Cache"] == "miss" and "Janji kedua" in response.text
+
+    def test_a_writer_that_could_not_touch_the_stamp_is_seen_within_memo_seconds(self):
+        Promise.objects.filter(pk=self.promise.pk).update(title="Janji kedua")
+        scope = self.data_version.SCOPE_PREFIX + self.data_version.promise_scope(self.promise.pk)
+        cache.set(scope, self.data_version.new_version(), None)  # no touch
+        assert "Janji pertama" in self.client.get(self.url).text
+        with mock.patch.object(self.data_version, "MEMO_SECONDS", 0):
+            assert "Janji kedua" in self.client.get(self.url).text
+
+    def test_a_missing_stamp_file_is_made_and_then_used(self):
+        Path(settings.VERSION_STAMP_FILE).unlink()
+        with self.assertNumQueries(1):  # no file: the versions are read, and the file is made
+            assert self.client.get(self.url)["X-Page-Cache"] == "hit"
+        with self.assertNumQueries(1):
+            assert self.client.get(self.url)["X-Page-Cache"] == "hit"
+        with self.assertNumQueries(0):
+            assert self.client.get(self.url)["X-Page-Cache"] == "hit"
+
+    def test_without_the_stamp_file_every_request_reads_the_versions(self):
+        with override_settings(VERSION_STAMP_FILE=""), self.assertNumQueries(1):
+            assert self.client.get(self.url)["X-Page-Cache"] == "hit"
+
+
+def _middleware_instances(handler):
+    """The middleware objects of a test client's handler, outermost first."""
+    found, current = [], handler._middleware_chain
+    while current is not None:
+        current = getattr(current, "__wrapped__", current)  # each is wrapped by convert_exception_to_response
+        found.append(current)
+        current = getattr(current, "get_response", None)
+    return found
 
 
 class QueryParameterTests(TestCase):
@@ -344,7 +462,9 @@ class TwoProcessesTests(TransactionTestCase):
             DATABASE_URL=f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             CACHE_URL="db",
             STATIC_ROOT=self.enterContext(tempfile.TemporaryDirectory()),
+            VERSION_STAMP_FILE=str(Path(self.enterContext(tempfile.TemporaryDirectory()), "data-version")),
         )
+        self.enterContext(override_settings(VERSION_STAMP_FILE=env["VERSION_STAMP_FILE"]))
         # production settings serve hashed static files: collect them for these processes
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True

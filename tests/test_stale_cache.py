@@ -7,12 +7,13 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from promises import cache as data_version
 from promises import middleware
@@ -117,7 +118,11 @@ class SingleFlightTests(TransactionTestCase):
             CACHE_URL="db",
             ALLOWED_HOSTS="127.0.0.1,pantau.test",
             STATIC_ROOT=self.enterContext(tempfile.TemporaryDirectory()),
+            # as in production: the processes reuse the versions they read until a write touches this file
+            # (promises/cache.py); this process's writes touch it too
+            VERSION_STAMP_FILE=str(Path(self.enterContext(tempfile.TemporaryDirectory()), "data-version")),
         )
+        self.enterContext(override_settings(VERSION_STAMP_FILE=env["VERSION_STAMP_FILE"]))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
         )

@@ -10,9 +10,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='indicator',
+            options={'ordering': ['order', 'name', 'pk'], 'verbose_name': 'indikator', 'verbose_name_plural': 'indikator'},
+        ),
         migrations.AddIndex(
             model_name='indicator',
-            index=models.Index(fields=['order', 'name'], name='indicator_order'),
+            index=models.Index(fields=['order', 'name', 'id'], name='indicator_order'),
         ),
         migrations.AddIndex(
             model_name='indicator',

@@ -66,6 +66,24 @@ class Measure(models.TextChoices):
 FEATURED_ORDER = (models.Case(models.When(target_value__gt=0, then=0), default=1), "order", "name", "pk")
 
 
+# What a card (and the conflict rule behind its ⚠) reads of a figure.
+CARD_READING_FIELDS = (
+    "indicator_id",
+    "value",
+    "value_max",
+    "qualifier",
+    "unit",
+    "as_of",
+    "as_of_precision",
+    "period_start",
+    "measure",
+    "part_of_id",
+    "counts",
+    "withdrawn_at",
+    "source_id",
+)
+
+
 class IndicatorQuerySet(models.QuerySet):
     def with_realised_figure(self):
         """Those with a standing figure of something done in their own unit, a total or an event: the ones whose
@@ -92,6 +110,13 @@ class IndicatorQuerySet(models.QuerySet):
             withdrawn_at__isnull=True,
         )
         return self.filter(models.Exists(realised)).order_by(*FEATURED_ORDER)
+
+    def for_cards(self):
+        """Indicators with what a card shows (includes/indicator_card.html, /angka/ and the dashboard): their figures
+        with only the fields the card and the conflict rule read, each with its source's outlet, and the editors'
+        conflict marks (3 queries). Loading whole figures and sources was a third of /angka/'s render at 100x."""
+        figures = Reading.objects.select_related("source").only(*CARD_READING_FIELDS, "source__outlet")
+        return self.prefetch_related(models.Prefetch("readings", figures), "conflict_marks")
 
     def with_readings(self):
         """Indicators with their readings and each one's source, and the editors' conflict marks (3 queries)."""
@@ -138,12 +163,12 @@ class Indicator(models.Model):
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "name"]
+        ordering = ["order", "name", "pk"]  # pk: twins in order and name still page the same way every time
         verbose_name = _("indikator")
         verbose_name_plural = _("indikator")
         # A page of /angka/ and the dashboard's four walk these in order instead of sorting every indicator.
         indexes = [
-            models.Index(fields=["order", "name"], name="indicator_order"),
+            models.Index(fields=["order", "name", "id"], name="indicator_order"),
             models.Index(
                 *FEATURED_ORDER[:1],
                 models.F("order"),

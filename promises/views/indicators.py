@@ -39,7 +39,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     found = form.filter(every)
     page = Paginator(found, INDICATORS_PAGE_SIZE).get_page(request.GET.get("halaman"))
     if not isinstance(found, list):  # the cards need their figures: those of this page only
-        page.object_list = list(page.object_list.with_readings())
+        page.object_list = list(page.object_list.for_cards())
     return render(
         request,
         "promises/indicator_list.html",
