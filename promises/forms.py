@@ -25,17 +25,22 @@ SORTS = {
 }
 
 
-class PromiseFilterForm(forms.Form):
-    """The promise list's filters; every value lives in the query string so a link can be shared."""
-
-    q = forms.CharField(label=_("Cari janji"), required=False, max_length=100)
-    bidang = forms.ModelChoiceField(
+def sector_filter() -> forms.ModelChoiceField:
+    """The "Bidang" filter of the lists, by the sector's slug in the query string."""
+    return forms.ModelChoiceField(
         label=_("Bidang"),
         queryset=Sector.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label=_("Semua bidang"),
     )
+
+
+class PromiseFilterForm(forms.Form):
+    """The promise list's filters; every value lives in the query string so a link can be shared."""
+
+    q = forms.CharField(label=_("Cari janji"), required=False, max_length=100)
+    bidang = sector_filter()
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Semua status")), *Promise.Status.choices], required=False
     )
@@ -82,13 +87,7 @@ class IndicatorFilterForm(forms.Form):
         "bertentangan": _("Angka dari sumber berbeda-beda"),
     }
 
-    bidang = forms.ModelChoiceField(
-        label=_("Bidang"),
-        queryset=Sector.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Semua bidang"),
-    )
+    bidang = sector_filter()
     keadaan = forms.ChoiceField(label=_("Keadaan angka"), choices=[("", _("Semua")), *STATES.items()], required=False)
 
     def filter(self, indicators):

@@ -84,32 +84,29 @@ CARD_READING_FIELDS = (
 )
 
 
+def _standing_done(*measures: str):
+    """The indicator's standing figures (not withdrawn, not part of another) of something done, in its own unit
+    and of these measures: a subquery for `Exists`."""
+    return Reading.objects.filter(
+        indicator=models.OuterRef("pk"),
+        unit=models.OuterRef("unit"),
+        counts__in=Counts.done(),
+        measure__in=measures,
+        part_of__isnull=True,
+        withdrawn_at__isnull=True,
+    )
+
+
 class IndicatorQuerySet(models.QuerySet):
     def with_realised_figure(self):
         """Those with a standing figure of something done in their own unit, a total or an event: the ones whose
         page and card show realised progress."""
-        done = Reading.objects.filter(
-            indicator=models.OuterRef("pk"),
-            unit=models.OuterRef("unit"),
-            counts__in=Counts.done(),
-            measure__in=[Measure.TOTAL, Measure.EVENT],
-            part_of__isnull=True,
-            withdrawn_at__isnull=True,
-        )
-        return self.filter(models.Exists(done))
+        return self.filter(models.Exists(_standing_done(Measure.TOTAL, Measure.EVENT)))
 
     def with_realised_total(self):
         """Those with a standing total of something done in their own unit (what `progress_reading()` looks for),
         those with a target first: the dashboard's candidates, found in SQL instead of loading every figure."""
-        realised = Reading.objects.filter(
-            indicator=models.OuterRef("pk"),
-            unit=models.OuterRef("unit"),
-            counts__in=Counts.done(),
-            measure=Measure.TOTAL,
-            part_of__isnull=True,
-            withdrawn_at__isnull=True,
-        )
-        return self.filter(models.Exists(realised)).order_by(*FEATURED_ORDER)
+        return self.filter(models.Exists(_standing_done(Measure.TOTAL))).order_by(*FEATURED_ORDER)
 
     def for_cards(self):
         """Indicators with what a card shows (includes/indicator_card.html, /angka/ and the dashboard): their figures
