@@ -133,6 +133,34 @@ class Gunicorn:
         self.stop()
 
 
+def shared_postgres_env(test, **overrides: str) -> dict[str, str]:
+    """For a TransactionTestCase whose app processes share its PostgreSQL test database: the production
+    environment pointing at it (database cache, a version stamp file this process touches too, as in production)
+    with hashed static files collected. Skips on SQLite, fails under CI=true: CI runs it on PostgreSQL."""
+    import pytest
+    from django.db import connection
+    from django.test import override_settings
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI runs this on PostgreSQL")
+        pytest.skip("needs PostgreSQL shared by two processes (make test starts one)")
+    db = connection.settings_dict
+    env = production_env(
+        DATABASE_URL=f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        CACHE_URL="db",
+        STATIC_ROOT=test.enterContext(tempfile.TemporaryDirectory()),
+        # the processes reuse the versions they read until a write touches this file (promises/cache.py)
+        VERSION_STAMP_FILE=str(Path(test.enterContext(tempfile.TemporaryDirectory()), "data-version")),
+        **overrides,
+    )
+    test.enterContext(override_settings(VERSION_STAMP_FILE=env["VERSION_STAMP_FILE"]))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    return env
+
+
 def start_gunicorn(
     env: Mapping[str, str],
     *,

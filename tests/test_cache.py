@@ -2,11 +2,8 @@
 
 import base64
 import hashlib
-import os
 import pickle
 import re
-import subprocess
-import sys
 import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -43,7 +40,7 @@ from .helpers import (
     make_user,
     rate,
 )
-from .processes import ROOT, HttpsClient, production_env, start_gunicorn
+from .processes import HttpsClient, shared_postgres_env, start_gunicorn
 
 
 class InvalidationTests(TestCase):
@@ -453,22 +450,7 @@ class TwoProcessesTests(TransactionTestCase):
     """Two gunicorn instances on different ports, one PostgreSQL: an edit through one shows through the other."""
 
     def test_an_edit_through_one_process_is_visible_through_the_other_on_the_next_request(self):
-        if connection.vendor != "postgresql":
-            if os.environ.get("CI") == "true":
-                pytest.fail("CI runs this on PostgreSQL")
-            pytest.skip("needs PostgreSQL shared by two processes (make test starts one)")
-        db = connection.settings_dict
-        env = production_env(
-            DATABASE_URL=f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            CACHE_URL="db",
-            STATIC_ROOT=self.enterContext(tempfile.TemporaryDirectory()),
-            VERSION_STAMP_FILE=str(Path(self.enterContext(tempfile.TemporaryDirectory()), "data-version")),
-        )
-        self.enterContext(override_settings(VERSION_STAMP_FILE=env["VERSION_STAMP_FILE"]))
-        # production settings serve hashed static files: collect them for these processes
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+        env = shared_postgres_env(self)
         promise = make_promise(title="Janji di dua proses")
         PromiseSource.objects.create(promise=promise, source=make_source())
         make_editor("redaktur")

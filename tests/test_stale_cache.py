@@ -1,26 +1,20 @@
 """Stale while revalidating: after a write each page is rendered once per version, readers meanwhile get the
 previous page for at most STALE_SECONDS, editors see their change at once (promises/middleware.py)."""
 
-import os
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from unittest import mock
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import TestCase, TransactionTestCase
 
 from promises import cache as data_version
 from promises import middleware
 from promises.cache import VERSION_KEY
 
 from .helpers import make_editor, make_promise, make_source, rate
-from .processes import ROOT, HttpsClient, production_env, start_gunicorn
+from .processes import HttpsClient, shared_postgres_env, start_gunicorn
 
 
 def page_key_of(client, url: str) -> str:
@@ -108,24 +102,7 @@ class SingleFlightTests(TransactionTestCase):
     """Two gunicorn processes, one PostgreSQL: many readers at once after a write, one render."""
 
     def test_after_a_write_a_page_is_rendered_once_whatever_the_readers_and_processes(self):
-        if connection.vendor != "postgresql":
-            if os.environ.get("CI") == "true":
-                pytest.fail("CI runs this on PostgreSQL")
-            pytest.skip("needs PostgreSQL shared by two processes (make test starts one)")
-        db = connection.settings_dict
-        env = production_env(
-            DATABASE_URL=f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            CACHE_URL="db",
-            ALLOWED_HOSTS="127.0.0.1,pantau.test",
-            STATIC_ROOT=self.enterContext(tempfile.TemporaryDirectory()),
-            # as in production: the processes reuse the versions they read until a write touches this file
-            # (promises/cache.py); this process's writes touch it too
-            VERSION_STAMP_FILE=str(Path(self.enterContext(tempfile.TemporaryDirectory()), "data-version")),
-        )
-        self.enterContext(override_settings(VERSION_STAMP_FILE=env["VERSION_STAMP_FILE"]))
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+        env = shared_postgres_env(self, ALLOWED_HOSTS="127.0.0.1,pantau.test")
         promise = make_promise(title="Janji banyak pembaca")
         source = make_source()
         ports = [self.enterContext(start_gunicorn(env, workers=2)).port for _ in range(2)]
