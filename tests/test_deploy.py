@@ -133,6 +133,45 @@ def wait_for(connect, timeout: float = 10) -> http.client.HTTPResponse:
             connection.close()
 
 
+def listen_on_loopback(tmp, *, upstream_port: int, https_port: int, http_port: int | None = None, **paths) -> None:
+    """Rewrite the site file nginx_wrapper() put in `tmp`: listen on loopback ports, send to `upstream_port`, and
+    move the shipped paths given as {old: new}."""
+    site = Path(tmp, "site.conf").read_text()
+    site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{upstream_port}")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port or free_port()};").replace("listen [::]:80;", "")
+    site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
+    site = site.replace("listen [::]:443 ssl http2;", "")
+    for old, new in paths.get("moved", {}).items():
+        site = site.replace(old, new)
+    Path(tmp, "site.conf").write_text(site)
+
+
+class NginxInFront(SimpleTestCase):
+    """deploy/nginx.conf run for real on a loopback port in front of an upstream of the test's own."""
+
+    def start_nginx(self, handler, *, moved: dict | None = None) -> str:
+        """Start `handler`'s upstream and nginx in front of it; the temporary folder nginx runs in."""
+        nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
+        openssl = require_tool(self, "openssl", "/usr/bin/openssl")
+        handler.seen = []
+        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=upstream.serve_forever, daemon=True).start()
+        self.addCleanup(upstream.shutdown)
+        self.port = free_port()
+        tmp = self.enterContext(tempfile.TemporaryDirectory())
+        wrapper = nginx_wrapper(openssl, tmp, (DEPLOY / "nginx.conf").read_text())
+        moved = {old: new.format(tmp=tmp) for old, new in (moved or {}).items()}  # "{tmp}": the folder nginx runs in
+        listen_on_loopback(tmp, upstream_port=upstream.server_port, https_port=self.port, moved=moved)
+        server = subprocess.Popen([nginx, "-p", tmp, "-c", wrapper, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        self.addCleanup(server.wait, 10)
+        self.addCleanup(server.terminate)
+        self.tls = ssl.create_default_context()
+        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE  # our test certificate
+        wait_for(lambda: http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls))
+        handler.seen = []
+        return tmp
+
+
 class NginxConfigTests(SimpleTestCase):
     def setUp(self):
         self.conf = (DEPLOY / "nginx.conf").read_text()
@@ -186,13 +225,7 @@ class NginxConfigTests(SimpleTestCase):
         http_port, https_port = free_port(), free_port()
         with tempfile.TemporaryDirectory() as tmp:
             wrapper = nginx_wrapper(openssl, tmp, self.conf)
-            site = Path(tmp, "site.conf").read_text()
-            site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{free_port()}")
-            site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};").replace("listen [::]:80;", "")
-            site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl").replace(
-                "listen [::]:443 ssl http2;", ""
-            )
-            Path(tmp, "site.conf").write_text(site)
+            listen_on_loopback(tmp, upstream_port=free_port(), https_port=https_port, http_port=http_port)
             # our test certificate: not verified
             tls = ssl.create_default_context()
             tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
@@ -253,42 +286,19 @@ class _FileUpstream(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class NginxDownloadTests(SimpleTestCase):
+class NginxDownloadTests(NginxInFront):
     """deploy/nginx.conf run for real: the app answers a download with X-Accel-Redirect and nginx sends the file."""
 
     BODY = "key,title\r\nklaim-1,22 dari 72\r\n" * 50
 
     def setUp(self):
-        nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
-        openssl = require_tool(self, "openssl", "/usr/bin/openssl")
-        _FileUpstream.seen = []
-        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FileUpstream)
-        threading.Thread(target=upstream.serve_forever, daemon=True).start()
-        self.addCleanup(upstream.shutdown)
-        self.port = free_port()
-        tmp = self.enterContext(tempfile.TemporaryDirectory())
+        tmp = self.start_nginx(_FileUpstream, moved={"/var/lib/pantau-janji/unduhan/": "{tmp}/unduhan/"})
         files = Path(tmp, "unduhan", "versi")
         files.mkdir(parents=True)
         Path(files, "claims.csv").write_text(self.BODY)
         Path(files, "claims.csv.gz").write_bytes(gzip.compress(self.BODY.encode()))
         for path in [files.parent, files, *files.iterdir()]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-        wrapper = nginx_wrapper(openssl, tmp, (DEPLOY / "nginx.conf").read_text())
-        site = Path(tmp, "site.conf").read_text()
-        site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{upstream.server_port}")
-        site = site.replace("/var/lib/pantau-janji/unduhan/", f"{tmp}/unduhan/")
-        site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};").replace("listen [::]:80;", "")
-        site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{self.port} ssl").replace(
-            "listen [::]:443 ssl http2;", ""
-        )
-        Path(tmp, "site.conf").write_text(site)
-        server = subprocess.Popen([nginx, "-p", tmp, "-c", wrapper, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-        self.addCleanup(server.wait, 10)
-        self.addCleanup(server.terminate)
-        self.tls = ssl.create_default_context()
-        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE
-        wait_for(lambda: http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls))
-        _FileUpstream.seen = []
 
     def get(self, path: str, **headers) -> tuple[int, dict, bytes]:
         connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls)
@@ -318,33 +328,11 @@ class NginxDownloadTests(SimpleTestCase):
         assert _FileUpstream.seen == []  # ... and the request did not go to the app either
 
 
-class NginxMicroCacheTests(SimpleTestCase):
+class NginxMicroCacheTests(NginxInFront):
     """deploy/nginx.conf run for real in front of a counting upstream: the one-second micro-cache."""
 
     def setUp(self):
-        nginx = require_tool(self, "nginx", "/usr/sbin/nginx")
-        openssl = require_tool(self, "openssl", "/usr/bin/openssl")
-        _Upstream.seen = []
-        upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
-        threading.Thread(target=upstream.serve_forever, daemon=True).start()
-        self.addCleanup(upstream.shutdown)
-        self.port = free_port()
-        tmp = self.enterContext(tempfile.TemporaryDirectory())
-        wrapper = nginx_wrapper(openssl, tmp, (DEPLOY / "nginx.conf").read_text())
-        site = Path(tmp, "site.conf").read_text()
-        site = site.replace("proxy_pass http://127.0.0.1:8000", f"proxy_pass http://127.0.0.1:{upstream.server_port}")
-        site = site.replace("listen 80;", f"listen 127.0.0.1:{free_port()};").replace("listen [::]:80;", "")
-        site = site.replace("listen 443 ssl", f"listen 127.0.0.1:{self.port} ssl").replace(
-            "listen [::]:443 ssl http2;", ""
-        )
-        Path(tmp, "site.conf").write_text(site)
-        server = subprocess.Popen([nginx, "-p", tmp, "-c", wrapper, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-        self.addCleanup(server.wait, 10)
-        self.addCleanup(server.terminate)
-        self.tls = ssl.create_default_context()
-        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE
-        wait_for(lambda: http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls))
-        _Upstream.seen = []
+        self.start_nginx(_Upstream)
 
     def get(self, path: str, **headers) -> str:
         connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5, context=self.tls)
