@@ -351,6 +351,29 @@ def article_date(text: str, *, published: date | None = None, url: str = "") -> 
     return None
 
 
+_DATELINE_START = re.compile(r"^[A-Z][A-Z .'-]{2,}\b")  # "KUPANG, LIPUTANNTT.com, Kamis (14/8) –"
+
+
+def publication_date(text: str, *, url: str = "") -> date | None:
+    """The day an article was published, only where the page says it as such: a date on a short line of its own
+    (the page's time stamp, "Selasa, 15 Apr 2025 13:09 256 Times NTT") or right after the place name that opens
+    a paragraph (the dateline, "KUPANG, LIPUTANNTT.com, Kamis (14/8) –"). A date inside a sentence is when
+    something happened, not when it was published: None then."""
+    matches = _date_matches(text)
+    hint, default_year = url_month(url), _text_year(matches)
+    for found in matches:
+        if found.precision != "day":
+            continue
+        line_start = text.rfind("\n", 0, found.start) + 1
+        line_end = text.find("\n", found.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        stamp = len(line.split()) <= 12 and not line.rstrip().endswith(".")
+        dateline = found.start - line_start <= 80 and _DATELINE_START.match(line)
+        if stamp or dateline:
+            return _resolve(found, hint, default_year)
+    return None
+
+
 def dated(figure: Figure, day: date | None) -> tuple[date | None, str]:
     """The date a figure holds at, and its precision: its own when its sentence gives a day or a period the article's
     day is not in; the article's day when it has none, or only the year or month that day falls in ("tahun 2025"

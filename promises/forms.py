@@ -679,17 +679,32 @@ class ArticleForm(VisibleTextForm, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.source is not None or "url" in self.errors:
+        if "url" in self.errors:
+            return cleaned
+        if self.source is not None:
+            if self.source.published is None:  # a known source's missing date, given now: the term rule holds
+                self._check_term(cleaned)
             return cleaned
         for name in ("outlet", "headline", "kind", "reliability"):
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, _("Wajib diisi untuk sumber baru."))
         if not cleaned.get("published") and not cleaned.get("date_unknown") and "published" not in self.errors:
             self.add_error("published", _("Isi tanggal terbit, atau centang “tanggal tidak diketahui”."))
+        self._check_term(cleaned)
+        return cleaned
+
+    def _check_term(self, cleaned: dict) -> None:
         before = self.administration is not None and self.administration.before_term(cleaned.get("published"))
         if before and not cleaned.get("before_term"):
             self.add_error("before_term", before_term_message(self.administration))
-        return cleaned
+
+    def known_source_date(self) -> tuple | None:
+        """(date, precision) for a known source that has no publication date yet and was given one here."""
+        data = self.cleaned_data
+        if self.source is None or self.source.published is not None or not data.get("published"):
+            return None
+        precision = data.get("published_precision") or Precision.DAY
+        return at_precision(data["published"], precision), precision
 
     def new_source_data(self) -> dict | None:
         if self.source is not None:

@@ -167,6 +167,16 @@ def get_or_create_source(data: dict, *, editor=None) -> tuple[Source, bool]:
     return source, True
 
 
+def date_source(source: Source, published, precision: str) -> None:
+    """Give a recorded source the publication date it lacked (never replace one it has): an editor who records an
+    article from it reads the date off the article. Everything citing it then shows the date."""
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    if source.published is None:
+        source.published, source.published_precision, source.published_note = published, precision, ""
+        source.full_clean()
+        source.save(update_fields=["published", "published_precision", "published_note"])
+
+
 def needs_second_editor(status: str) -> bool:
     return settings.VERDICTS_NEED_SECOND_EDITOR and status in Promise.Status.verdicts()
 
@@ -489,6 +499,7 @@ class Article:
     links: list[dict] = field(default_factory=list)  # {"promise", "note"}
     readings: list[dict] = field(default_factory=list)  # {"indicator", reading fields...}
     statuses: list[dict] = field(default_factory=list)  # {"promise", "status", "verification", "reason", "recheck"}
+    source_date: tuple | None = None  # (date, precision) for a known source that had none
 
 
 class ArticleStale(Exception):
@@ -535,6 +546,8 @@ def _record_article(article: Article, *, loaded_at, editor) -> dict:
         source = article.source
         if source is None:
             source, _created = get_or_create_source(article.new_source, editor=editor)
+        elif article.source_date is not None:
+            date_source(source, *article.source_date)
         done = {"source": source, "links": [], "readings": [], "statuses": []}
         for row in article.links:
             done["links"].append(link_source(row["promise"], source, note=row.get("note", ""), editor=editor))

@@ -196,9 +196,7 @@ class DeskPageTests(DeskTestCase):
 
     def test_a_new_source_s_empty_fields_are_filled_in_from_the_pasted_page_and_said_so(self):
         make_source(url="https://lain.example/a", outlet="Suara-NTT", kind="media")
-        text = (
-            "Pemkot Bagikan Kontainer ke RT\nSuara-ntt.com, Kupang - Jumat, 17 Oktober 2025, Pemkot mengadakan 12 unit."
-        )
+        text = "Pemkot Bagikan Kontainer ke RT\nKUPANG, Suara-ntt.com - Jumat (17/10/2025) – Pemkot mengadakan 12 unit."
         blank = {name: "" for name in ("outlet", "headline", "kind", "published", "published_precision")}
         page = self.client.post(DESK, article(text=text, periksa="1", **blank)).content.decode()
         assert 'name="outlet" value="Suara-NTT"' in page
@@ -209,7 +207,7 @@ class DeskPageTests(DeskTestCase):
 
     def test_what_the_editor_typed_or_a_known_source_is_never_replaced_by_a_guess(self):
         make_source(url="https://lain.example/a", outlet="Suara-NTT", kind="media")
-        text = "Judul Lain Dari Halaman Ini\nSuara-ntt.com, Kupang - Jumat, 17 Oktober 2025, ada 12 unit."
+        text = "Judul Lain Dari Halaman Ini\nKUPANG, Suara-ntt.com - Jumat (17/10/2025) – ada 12 unit."
         typed = self.client.post(DESK, article(text=text, periksa="1")).content.decode()
         assert 'name="outlet" value="Media Uji"' in typed and 'name="published" value="2025-08-15"' in typed
         assert 'name="headline" value="Pemkot bagikan kontainer sampah"' in typed
@@ -742,3 +740,49 @@ class SameArticleTests(DeskTestCase):
         make_source(url="https://www.berita.example/kontainer")
         page = self.client.post(DESK, article(url="https://berita.example/kontainer-lain", periksa="1"))
         assert "Sumber ini sudah tercatat" not in page.content.decode()
+
+
+class KnownSourceDateTests(DeskTestCase):
+    URL = "https://berita.example/tanpa-tanggal"
+
+    def setUp(self):
+        super().setUp()
+        self.source = make_source(url=self.URL, published=None, published_note="tanggal terbit tidak diketahui")
+
+    def save(self, **fields):
+        rows = [{"promise": str(self.promise.pk), "note": ""}]
+        return self.client.post(DESK, with_rows(article(url=self.URL, simpan="1", **fields), "janji", rows))
+
+    def test_a_known_source_without_a_date_is_offered_the_dateline_and_keeps_it_on_save(self):
+        text = "KUPANG - Jumat, 17 Oktober 2025, Pemkot mengadakan 12 unit kontainer."
+        page = self.client.post(DESK, article(url=self.URL, text=text, periksa="1", published="")).content.decode()
+        assert "Tanggal terbit sumber ini belum tercatat" in page
+        assert 'name="published" value="2025-10-17"' in page and "Diisi dari teks artikel" in page
+        assert self.save(published="2025-10-17", published_precision="day").status_code == 302
+        self.source.refresh_from_db()
+        assert (self.source.published, self.source.published_precision, self.source.published_note) == (
+            date(2025, 10, 17),
+            "day",
+            "",
+        )
+
+    def test_a_known_source_s_date_is_never_replaced(self):
+        Source.objects.filter(pk=self.source.pk).update(published=date(2025, 8, 1), published_note="")
+        page = self.client.post(DESK, article(url=self.URL, periksa="1")).content.decode()
+        assert "Tanggal terbit sumber ini belum tercatat" not in page
+        assert self.save(published="2025-10-17").status_code == 302
+        self.source.refresh_from_db()
+        assert self.source.published == date(2025, 8, 1)
+
+    def test_a_date_before_the_term_for_a_known_source_asks_for_the_confirmation(self):
+        before = snapshot()
+        refused = self.save(published="2024-03-01").content.decode()
+        assert "sebelum masa jabatan" in refused and snapshot() == before
+        assert self.save(published="2024-03-01", before_term="on").status_code == 302
+        self.source.refresh_from_db()
+        assert self.source.published == date(2024, 3, 1)
+
+    def test_without_a_date_the_known_source_stays_undated_and_the_save_goes_through(self):
+        assert self.save(published="", published_precision="").status_code == 302
+        self.source.refresh_from_db()
+        assert self.source.published is None

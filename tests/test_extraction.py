@@ -18,6 +18,7 @@ from promises.extraction import (
     find_headline,
     find_outlet,
     indicator_for,
+    publication_date,
     rank,
     rank_by_sentence,
     same_unit,
@@ -855,3 +856,29 @@ def test_a_long_article_brings_a_promise_over_the_whole_text_only_when_they_shar
     candidates = [("truk", "Truk sampah armada angkut jadwal"), ("taman", "Taman kota sampah")]
     assert rank_by_sentence(text, candidates, limit=5) == ["truk"]  # "taman" shares one word of 200
     assert rank_by_sentence("Taman kota penuh sampah.", candidates, limit=5)[0] == "taman"  # a short text: one will do
+
+
+@pytest.mark.parametrize(
+    "name, published",
+    [
+        ("000_dfdb011861a9a9ce.txt", None),  # "Jumat (11/7)" is when the audience took place, inside a sentence
+        ("001_56d315555a7c945e.txt", None),  # "… digelar di Hotel Harper, Kamis (14/8)": the event
+        ("002_e71cea43584cce0d.txt", None),
+        ("003_f727d920a6324f18.txt", None),
+        ("004_c769f8d908bd922b.txt", date(2025, 4, 15)),  # "Selasa, 15 Apr 2025 13:09 256 Times NTT"
+    ],
+)
+def test_a_seed_article_s_publication_date_is_read_only_from_a_time_stamp_or_a_dateline(name, published):
+    assert publication_date(seed(name)) == published
+
+
+@pytest.mark.parametrize(
+    "text, published",
+    [
+        ("Judul\nSelasa, 15 Apr 2025 13:09\nIsi berita.", date(2025, 4, 15)),  # a time stamp line
+        ("KUPANG, Media.com - Kamis (14/8/2025) – Pemkot menyerahkan bantuan.", date(2025, 8, 14)),  # a dateline
+        ("Pemkot menyerahkan bantuan kepada warga di kantor lurah pada Kamis (14/8/2025).", None),  # an event
+    ],
+)
+def test_only_a_time_stamp_or_a_dateline_says_when_an_article_was_published(text, published):
+    assert publication_date(text) == published

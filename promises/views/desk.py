@@ -223,11 +223,19 @@ SOURCE_GUESSES = ("outlet", "kind", "headline", "published", "published_precisio
 
 def _prefill_source(page: Desk, article_raw: dict) -> list[str]:
     """For a URL not yet recorded, the new source's fields the editor left empty, read from the pasted text: the
-    outlet (one we already record, named in the text) and its usual kind, the headline, and the date of the
-    dateline. What was filled in is named on the page, to be checked against the article."""
+    outlet (one we already record, named in the text) and its usual kind, the headline, and the publication date
+    where the page gives one (a time stamp or a dateline); for a recorded source without a date, that date. What
+    was filled in is named on the page, to be checked against the article."""
     text, url = article_raw.get("text", ""), article_raw.get("url", "")
-    if not text.strip() or page.known_source(url) is not None:
+    known = page.known_source(url)
+    if not text.strip() or (known is not None and known.published is not None):
         return []
+    if known is not None:  # a recorded source without a date: only its date is asked
+        day = extraction.publication_date(text, url=url)
+        if day is None or article_raw.get("published"):
+            return []
+        article_raw.update(published=day.isoformat(), published_precision=Precision.DAY)
+        return [str(ArticleForm.base_fields["published"].label)]
     guesses = {"headline": extraction.find_headline(text, url)}
     kinds = Source.objects.order_by().values_list("outlet", "kind").annotate(n=Count("pk")).order_by("-n")
     usual = {}
@@ -235,7 +243,7 @@ def _prefill_source(page: Desk, article_raw: dict) -> list[str]:
         usual.setdefault(outlet, kind)
     if outlet := extraction.find_outlet(text, usual):
         guesses |= {"outlet": outlet, "kind": usual[outlet]}
-    if day := extraction.article_date(text, url=url):
+    if day := extraction.publication_date(text, url=url):
         guesses |= {"published": day.isoformat(), "published_precision": Precision.DAY}
     if article_raw.get("date_unknown"):
         guesses.pop("published", None), guesses.pop("published_precision", None)
@@ -289,6 +297,7 @@ def _save(request: HttpRequest, page: Desk, context: dict) -> HttpResponse | Non
     entry = services.Article(
         source=article.source,
         new_source=article.new_source_data(),
+        source_date=article.known_source_date(),
         links=[form.cleaned_data for form in bound["janji"]],
         readings=[form.row() for form in bound["angka"]],
         statuses=[form.row() for form in bound["status"]],
