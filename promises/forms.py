@@ -301,7 +301,7 @@ class StatusChangeForm(SourcePicker, VersionedForm, NewSourceFields):
     status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
     verification = forms.ChoiceField(
         label=_("Verifikasi"),
-        choices=[("", _("— (hanya untuk Belum dinilai)")), *Promise.Verification.choices],
+        choices=[("", _("— pilih (kosong hanya untuk Belum dinilai) —")), *Promise.Verification.choices],
         required=False,
     )
     reason = forms.CharField(label=_("Alasan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -764,7 +764,7 @@ class StatusRowForm(VisibleTextForm, forms.Form):
     status = forms.ChoiceField(label=_("Status baru"), choices=Promise.Status.choices)
     verification = forms.ChoiceField(
         label=_("Verifikasi"),
-        choices=[("", _("— (hanya untuk Belum dinilai)")), *Promise.Verification.choices],
+        choices=[("", _("— pilih (kosong hanya untuk Belum dinilai) —")), *Promise.Verification.choices],
         required=False,
     )
     recheck = forms.BooleanField(label=_("Diperiksa ulang: statusnya tetap"), required=False)

@@ -143,6 +143,13 @@ class DeskPageTests(DeskTestCase):
         page = self.client.post(DESK, article(text=ARTICLE, periksa="1")).content.decode()
         assert "diadakan (dari kata “mengadakan”)" in " ".join(page.replace('<span class="meta">', "").split())
 
+    def test_the_suggestions_fold_away_once_rows_are_added_and_open_again_in_one_click(self):
+        page = self.client.post(DESK, article(text=ARTICLE, periksa="1")).content.decode()
+        assert "<details open><summary>" in page.split('id="saran-h"')[1]
+        used = self.client.post(DESK, article(text=ARTICLE, pilih="1", **{"saran-angka": ["0"]})).content.decode()
+        suggestions = used.split('id="saran-h"')[1]
+        assert "<details><summary>" in suggestions and "saran (tampilkan / sembunyikan)" in suggestions
+
     def test_a_figure_with_no_word_for_what_it_counts_leaves_the_choice_to_the_editor(self):
         text = "Pemkot Kupang menyebut angka 1.300 kontainer sampah pada Kamis (14/8/2025)."
         used = self.client.post(DESK, article(text=text, pilih="1", **{"saran-angka": ["0"]})).content.decode()

@@ -361,6 +361,8 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
         # a suggestion), renewed only on a fresh page, after a save, or after a refusal that showed what changed.
         "loaded_at": context.pop("loaded_at", None) or _kept_loaded_at(page) or timezone.now().isoformat(),
         "counts": {kind: len(forms) for kind, forms in context["row_forms"].items()},
+        # once rows are added the suggestions fold away (a phone screen is short); one click opens them again
+        "has_rows": any(context["row_forms"].values()),
         "suggestions": _marked(suggestions, known, rows if rows is not None else _posted_rows(page)),
         "max_rows": MAX_ROWS,
         "report": page.report,
