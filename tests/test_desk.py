@@ -148,7 +148,8 @@ class DeskPageTests(DeskTestCase):
         assert "<details open><summary>" in page.split('id="saran-h"')[1]
         used = self.client.post(DESK, article(text=ARTICLE, pilih="1", **{"saran-angka": ["0"]})).content.decode()
         suggestions = used.split('id="saran-h"')[1]
-        assert "<details><summary>" in suggestions and "saran (tampilkan / sembunyikan)" in suggestions
+        offered = suggestions.count("<li>")
+        assert "<details><summary>" in suggestions and f"{offered} saran (tampilkan / sembunyikan)" in suggestions
 
     def test_a_figure_with_no_word_for_what_it_counts_leaves_the_choice_to_the_editor(self):
         text = "Pemkot Kupang menyebut angka 1.300 kontainer sampah pada Kamis (14/8/2025)."

@@ -391,7 +391,7 @@ def _marked(suggestions: dict, known: dict | None, rows: dict[str, list[dict]]) 
         value = _decimal(item["figure"].value)
         done = "tercatat" if value in recorded else "di_baris" if value in figures_in_rows else ""
         figures.append(item | {"done": done})
-    return {"figures": figures, "promises": promises}
+    return {"figures": figures, "promises": promises, "count": len(figures) + len(promises)}
 
 
 def _decimal(value) -> Decimal | None:
