@@ -124,11 +124,11 @@ class QuerySetQueryTests(PageDataTestCase):
         from promises.formatting import reading_value
 
         with self.assertNumQueries(3):
-            # * the indicators * their figures (the fields a card reads) with their sources' outlets
+            # * the indicators * their figures (the fields a card reads) with their sources' outlets (no sources)
             # * the editors' conflict marks on them
             for indicator in Indicator.objects.for_cards():
                 progress = indicator.progress_reading()
-                assert progress.source.outlet and reading_value(progress) and progress.as_of_label
+                assert progress.source_outlet and reading_value(progress) and progress.as_of_label
                 assert progress.get_counts_display()
                 indicator.progress_percent(), indicator.event_sum(), indicator.conflicts()
         page = self.client.get(reverse("promises:indicators")).text
