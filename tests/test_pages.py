@@ -281,6 +281,16 @@ class ViewQueryTests(PageDataTestCase):
             # * their sources
             assert self.client.get(reverse("promises:changes")).status_code == 200
 
+    def test_the_claims_page_costs_four_queries(self):
+        make_claim(promises=Promise.objects.all())
+        with self.assertNumQueries(4):
+            # * the default administration
+            # * the number of claims (for the pager)
+            # * one page of claims with their sources
+            # * their items with the promises they name (code, title, address)
+            response = self.client.get(reverse("promises:claims"))
+        assert response.text.count("<li><a href=") >= Promise.objects.count()
+
     def test_the_methodology_page_costs_no_query(self):
         with self.assertNumQueries(0):
             assert self.client.get(reverse("promises:methodology")).status_code == 200
