@@ -274,7 +274,13 @@ class Promise(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="promise_version_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="promise_has_title"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["sector", "status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["sector", "status"]),
+            # the administration's promises' ids without reading the rows: counting its indicators (the dashboard,
+            # /angka/) joins them; 7 → 3 ms at 100x
+            models.Index(fields=["administration", "id"], name="promise_administration"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
