@@ -134,7 +134,7 @@ class DashboardCounts:
 class PromiseQuerySet(models.QuerySet):
     def search(self, text: str, query: "search.Query | None" = None):
         """Promises whose code, title, description or OPD match `text` by the site's search rule (search.py):
-        whole words, synonyms, thousands written either way. Reads the corpus vocabulary (one query) unless
+        whole words, synonyms, thousands written either way. Looks the words up (one query, search.parse) unless
         `query` is given already parsed; the whole queryset for a text without words."""
         if query is None:
             query = search.parse(text)
