@@ -30,7 +30,7 @@ import os
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 
@@ -121,7 +121,10 @@ def _stamp() -> int | None:
     try:
         return os.stat(settings.VERSION_STAMP_FILE).st_mtime_ns
     except FileNotFoundError:
-        _touch_stamp()  # a new runtime directory: start it (reused from the next request)
+        # a new runtime directory: start it (reused from the next request); quietly, as this runs on every
+        # request while it cannot be made (a missing folder is warned about by the writers, once per write)
+        with suppress(OSError), open(settings.VERSION_STAMP_FILE, "a"):
+            pass
         return None
     except OSError:
         return None

@@ -66,7 +66,12 @@ def serve(request: HttpRequest, table: str, fmt: str, content_type: str, build) 
         response["X-Accel-Redirect"] = f"{settings.DOWNLOADS_X_ACCEL.rstrip('/')}/{folder.name}/{path.name}"
     else:
         served = path.with_name(path.name + ".gz") if gzipped else path
-        response = FileResponse(served.open("rb"), content_type=content_type)
+        try:
+            opened = served.open("rb")
+        except FileNotFoundError:  # removed just now with its old version's folder (_clean_up): build it again
+            ensure(path, build)
+            opened = served.open("rb")
+        response = FileResponse(opened, content_type=content_type)
         del response["Content-Disposition"]  # FileResponse names the file inline; the caller says how
         if gzipped:
             response["Content-Encoding"] = "gzip"

@@ -240,6 +240,13 @@ class VersionStampTests(TestCase):
         with self.assertNumQueries(0):
             assert self.client.get(self.url)["X-Page-Cache"] == "hit"
 
+    def test_a_stamp_file_that_cannot_be_made_means_reading_every_time_and_no_warning_per_request(self):
+        with override_settings(VERSION_STAMP_FILE="/nonexistent-folder/data-version"):
+            with self.assertNoLogs("promises.cache", level="WARNING"), self.assertNumQueries(1):
+                assert self.client.get(self.url)["X-Page-Cache"] == "hit"
+            with self.assertNumQueries(1):
+                assert self.client.get(self.url)["X-Page-Cache"] == "hit"
+
     def test_without_the_stamp_file_every_request_reads_the_versions(self):
         with override_settings(VERSION_STAMP_FILE=""), self.assertNumQueries(1):
             assert self.client.get(self.url)["X-Page-Cache"] == "hit"

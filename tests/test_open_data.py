@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import os
+import shutil
 import threading
 import time
 from datetime import UTC, datetime
@@ -370,6 +371,19 @@ class FileTests(TestCase):
             thread.join(10)
         assert built == ["slow"]
         assert path.read_text() == "first\nsecond\n"
+
+    def test_a_file_removed_with_its_folder_just_before_it_is_opened_is_built_again(self):
+        real, calls = downloads.ensure, []
+
+        def ensure_then_clean_up(path, build):
+            real(path, build)
+            calls.append(path)
+            if len(calls) == 1:
+                shutil.rmtree(path.parent)  # another process's clean-up, between the check and the open
+
+        with mock.patch.object(downloads, "ensure", ensure_then_clean_up):
+            body = self.get("claims", "csv")
+        assert len(calls) == 2 and b"klaim" in body
 
     def test_a_build_that_fails_leaves_no_file(self):
         def failing():

@@ -124,11 +124,11 @@ class QuerySetQueryTests(PageDataTestCase):
         from promises.formatting import reading_value
 
         with self.assertNumQueries(3):
-            # * the indicators * their figures (the fields a card reads) with their sources' outlets
+            # * the indicators * their figures (the fields a card reads) with their sources' outlets (no sources)
             # * the editors' conflict marks on them
             for indicator in Indicator.objects.for_cards():
                 progress = indicator.progress_reading()
-                assert progress.source.outlet and reading_value(progress) and progress.as_of_label
+                assert progress.source_outlet and reading_value(progress) and progress.as_of_label
                 assert progress.get_counts_display()
                 indicator.progress_percent(), indicator.event_sum(), indicator.conflicts()
         page = self.client.get(reverse("promises:indicators")).text
@@ -280,6 +280,16 @@ class ViewQueryTests(PageDataTestCase):
             # * one page of changes with promise and editor
             # * their sources
             assert self.client.get(reverse("promises:changes")).status_code == 200
+
+    def test_the_claims_page_costs_four_queries(self):
+        make_claim(promises=Promise.objects.all())
+        with self.assertNumQueries(4):
+            # * the default administration
+            # * the number of claims (for the pager)
+            # * one page of claims with their sources
+            # * their items with the promises they name (code, title, address)
+            response = self.client.get(reverse("promises:claims"))
+        assert response.text.count("<li><a href=") >= Promise.objects.count()
 
     def test_the_methodology_page_costs_no_query(self):
         with self.assertNumQueries(0):

@@ -11,6 +11,14 @@ class ClaimQuerySet(models.QuerySet):
     def latest_first(self):
         return self.select_related("source").order_by("-date", "-pk")
 
+    def with_items(self):
+        """Each claim with the promises it presents, as /klaim/ lists them: their code, title and address only (one
+        query for all the claims' items, with their promises; about 400 a page at 100x)."""
+        items = ClaimItem.objects.select_related("promise").only(
+            "claim", "promise", "note", "promise__slug", "promise__code", "promise__title"
+        )
+        return self.prefetch_related(models.Prefetch("items", items))
+
     def with_count(self):
         """Each claim with `count`, how many claims the queryset holds (so the latest one says how many there are
         in the same query)."""

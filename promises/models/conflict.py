@@ -89,12 +89,12 @@ def comparable(first, second) -> bool:
     """The two readings measure the same thing at the same time, so they could contradict each other."""
     from .indicator import Counts
 
-    return (
+    return (  # the plain comparisons first: this runs for every pair the sweep meets
         first.unit == second.unit
-        and Counts.group(first.counts) == Counts.group(second.counts)
         and first.measure == second.measure != "event"
         and first.part_of_id is None
         and second.part_of_id is None
+        and Counts.group(first.counts) == Counts.group(second.counts)
         and same_time(first, second)
     )
 

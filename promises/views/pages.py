@@ -63,7 +63,7 @@ FEATURED = 4
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Every government claim side by side, each with what it presented, never only the latest."""
     administration = Administration.objects.default_or_404()
-    claims = Claim.objects.filter(administration=administration).latest_first().prefetch_related("items__promise")
+    claims = Claim.objects.filter(administration=administration).latest_first().with_items()
     page = Paginator(claims, CLAIMS_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(request, "promises/claim_list.html", {"administration": administration, "claims": page, "page": page})
 

@@ -84,8 +84,10 @@ def _link_sources(sources: list[Source]) -> None:
 @require_safe
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
-    """Without a query, no query at all; with one: the corpus words, then a count and a few rows per group, and
-    the sources' places on the sources page (10 queries; 3 for one group, 4 for the sources)."""
+    """Without a query, only the sectors (the empty state); with one: the lookup of its words that are not
+    synonyms (one query, none when there are none; the vocabulary once per data version when a word matches
+    nothing), then a count and a few rows per group, and the found sources' places on the sources page (9–10
+    queries; 2–3 for one group, one more for the sources)."""
     text = request.GET.get("q", "").strip()[:MAX_LENGTH]
     kind = request.GET.get("jenis", "")
     kind = kind if kind in KINDS else ""

@@ -60,7 +60,7 @@ class SourceFilterForm(forms.Form):
 
     def filter(self, sources):
         """Apply the valid filters; an invalid value is ignored rather than breaking a shared link. A search
-        reads the corpus words (one query, promises/search.py)."""
+        looks its words up (one query, promises/search.py)."""
         self.is_valid()  # cleaned_data keeps the valid fields even when another one is not
         data = self.cleaned_data
         if data.get("q") and (query := search.parse(data["q"])):
