@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 __all__ = ["Figure", "article_date", "counts_hint", "dated", "find_dates", "find_figures", "rank"]
 
@@ -440,8 +441,7 @@ def find_headline(text: str, url: str = "") -> str:
 
 def urlsplit_path(url: str) -> str:
     """The last non-empty part of a URL's path, without its extension: "judul-berita" of ".../judul-berita.html"."""
-    path = re.sub(r"^[a-z]+://[^/]*", "", url or "", flags=re.I).split("?")[0].split("#")[0]
-    parts = [part for part in path.split("/") if part]
+    parts = [part for part in urlsplit(url or "").path.split("/") if part]
     return re.sub(r"\.[a-z]{2,5}$", "", parts[-1], flags=re.I) if parts else ""
 
 
