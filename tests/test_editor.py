@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from promises.formatting import reading_value
-from promises.models import Indicator, Promise, PromiseSource, Reading, Source, StatusChange
+from promises.models import ConflictMark, Indicator, Promise, PromiseSource, Reading, Source, StatusChange
 
 from .helpers import (
     CACHE_SET_QUERIES,
@@ -377,7 +377,18 @@ class ReadingEditTests(EditorTestCase):
         other.refresh_from_db()
         assert other.withdrawn_at is None
 
-    def test_adding_a_reading_costs_a_fixed_number_of_queries(self):
+    def test_adding_a_reading_costs_a_fixed_number_of_queries_however_many_figures_it_already_has(self):
+        # figures of its own, each from another source and one withdrawn, and a conflict mark, so that a query per
+        # figure, per source or per mark would change the count
+        for value in range(1, 13):
+            make_reading(self.indicator, value=Decimal(value * 100))
+        Reading.objects.filter(pk=make_reading(self.indicator, value=Decimal(5)).pk).update(
+            withdrawn_at=timezone.now(), withdrawal_reason="Salah ketik."
+        )
+        first, second = self.indicator.readings.order_by("pk")[:2]
+        ConflictMark.objects.create(
+            indicator=self.indicator, first=first, second=second, conflicting=True, reason="Uji."
+        )
         data = reading_data(self.indicator)
         with self.assertNumQueries(24 + 3 * CACHE_SET_QUERIES):
             # the request:
