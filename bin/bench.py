@@ -20,7 +20,7 @@ rounds. It prints one table per family, writes bench-results/bench.json and ends
 
 Environment (defaults): DATABASE_URL (required), BENCH_SIZES ("1,100"), BENCH_ROUNDS (3), BENCH_SECONDS (3,
 per wrk run of a page), BENCH_WRITE_SECONDS (5, per reads-under-writes run), BENCH_CONNECTIONS (16),
-BENCH_THREADS (2), BENCH_WORKERS (nproc), BENCH_COLD (3 cold renders of each page), BENCH_EDITOR (5 fetches
+BENCH_THREADS (2), BENCH_WORKERS (nproc), BENCH_COLD (9 cold renders of each page), BENCH_EDITOR (5 fetches
 of each editor page), BENCH_SAVES (20 saves), BENCH_RATES ("1,5" saves/s). bin/bench reads BENCH_FSYNC (1).
 """
 
@@ -62,7 +62,7 @@ WRITE_SECONDS = env_int("BENCH_WRITE_SECONDS", 5)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 16)
 THREADS = env_int("BENCH_THREADS", 2)
 WORKERS = env_int("BENCH_WORKERS", os.cpu_count() or 1)
-COLD = env_int("BENCH_COLD", 3)
+COLD = env_int("BENCH_COLD", 9)
 EDITOR = env_int("BENCH_EDITOR", 5)
 SAVES = env_int("BENCH_SAVES", 20)
 RATES = [float(r) for r in os.environ.get("BENCH_RATES", "1,5").split(",") if r.strip()]
