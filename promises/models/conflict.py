@@ -75,28 +75,38 @@ def _distance(a: tuple[date, date], b: tuple[date, date]) -> int:
     return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
 
 
-def same_time(first, second) -> bool:
-    precision_1, precision_2 = first.as_of_precision, second.as_of_precision
-    end_1, end_2 = span(first.as_of, precision_1), span(second.as_of, precision_2)
-    if first.measure == "period":
-        start_1 = span(first.period_start or first.as_of, precision_1)
-        start_2 = span(second.period_start or second.as_of, precision_2)
+def _same_time(measure: str, spans_1: tuple, spans_2: tuple) -> bool:
+    """`spans_*`: (the span of the start, the span of the date) of each reading, at its precision."""
+    start_1, end_1 = spans_1
+    start_2, end_2 = spans_2
+    if measure == "period":
         return _distance(start_1, start_2) == 0 and _distance(end_1, end_2) == 0
     return _distance(end_1, end_2) <= WINDOW_DAYS
 
 
-def comparable(first, second) -> bool:
-    """The two readings measure the same thing at the same time, so they could contradict each other."""
+def _spans(reading) -> tuple[tuple[date, date], tuple[date, date]]:
+    precision = reading.as_of_precision
+    return span(reading.period_start or reading.as_of, precision), span(reading.as_of, precision)
+
+
+def same_time(first, second) -> bool:
+    return _same_time(first.measure, _spans(first), _spans(second))
+
+
+def _kind(reading) -> tuple | None:
+    """What a reading measures, for comparing: equal kinds can contradict each other; None for a reading that is
+    never compared (a single event, a part of another figure)."""
     from .indicator import Counts
 
-    return (  # the plain comparisons first: this runs for every pair the sweep meets
-        first.unit == second.unit
-        and first.measure == second.measure != "event"
-        and first.part_of_id is None
-        and second.part_of_id is None
-        and Counts.group(first.counts) == Counts.group(second.counts)
-        and same_time(first, second)
-    )
+    if reading.measure == "event" or reading.part_of_id is not None:
+        return None
+    return reading.unit, reading.measure, Counts.group(reading.counts)
+
+
+def comparable(first, second) -> bool:
+    """The two readings measure the same thing at the same time, so they could contradict each other."""
+    kind = _kind(first)
+    return kind is not None and kind == _kind(second) and same_time(first, second)
 
 
 def period_exceeds_later_total(first, second) -> bool:
@@ -128,15 +138,21 @@ def find_conflicts(
     time, instead of every pair. The cumulative rule compares each period with the totals (periods are few)."""
     by_pair = {(mark.first_id, mark.second_id): mark for mark in marks}
     flagged: set[tuple[int, int]] = set()
-    dated = sorted(((span(r.as_of, r.as_of_precision), i) for i, r in enumerate(readings)), key=lambda d: d[0][0])
+    # what each reading measures and when, worked out once per reading rather than once per pair
+    kinds = [_kind(r) for r in readings]
+    spans = [_spans(r) for r in readings]
+    dated = sorted(range(len(readings)), key=lambda i: spans[i][1][0])
     window = timedelta(days=WINDOW_DAYS)
-    for a, ((_start, end), i) in enumerate(dated):
-        for (start_b, _end_b), j in dated[a + 1 :]:
-            if start_b > end + window:
+    for a, i in enumerate(dated):
+        last = spans[i][1][1] + window
+        for j in dated[a + 1 :]:
+            if spans[j][1][0] > last:
                 break
+            kind = kinds[i]
+            if kind is None or kind != kinds[j] or not _same_time(kind[1], spans[i], spans[j]):
+                continue
             pair = (min(i, j), max(i, j))
-            first, second = readings[pair[0]], readings[pair[1]]
-            if comparable(first, second) and values_disagree(first, second):
+            if values_disagree(readings[pair[0]], readings[pair[1]]):
                 flagged.add(pair)
     if cumulative:
         for i, period in enumerate(readings):

@@ -114,10 +114,10 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(models.Exists(_standing_done(Measure.TOTAL))).order_by(*FEATURED_ORDER)
 
     def for_cards(self):
-        """Indicators with what a card shows (includes/indicator_card.html, /angka/ and the dashboard): their figures
-        with only the fields the card and the conflict rule read, each with its source's outlet (`source_outlet`,
-        no source object), and the editors' conflict marks (3 queries). Loading whole figures and sources was a
-        third of /angka/'s render at 100x."""
+        """Indicators with what a card shows (templatetags/kartu.py: /angka/, the dashboard, a promise page): their
+        figures with only the fields the card and the conflict rule read, each with its source's outlet
+        (`source_outlet`, no source object), and the editors' conflict marks (3 queries). Loading whole figures and
+        sources was a third of /angka/'s render at 100x."""
         figures = Reading.objects.only(*CARD_READING_FIELDS).annotate(source_outlet=models.F("source__outlet"))
         return self.prefetch_related(models.Prefetch("readings", figures), "conflict_marks")
 
