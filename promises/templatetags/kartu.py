@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..formatting import nilai, reading_value
+from .situs import interpolate
 
 register = template.Library()
 
@@ -24,14 +25,14 @@ def indicator_card(indicator) -> str:
         if indicator.target_value:
             target = format_html(
                 ' <span class="of">{}</span>',
-                _("dari target %(target)s") % {"target": nilai(indicator.target_value, indicator.unit)},
+                interpolate(_("dari target %(target)s"), target=nilai(indicator.target_value, indicator.unit)),
             )
         bar = ""
         if (percent := indicator.progress_percent()) is not None:
             bar = format_html(
                 '\n    <svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{}">'
                 '<rect width="100" height="6" class="track"/><rect width="{}" height="6" class="fill"/></svg>',
-                _("%(percent)s%% dari target") % {"percent": localize(percent)},
+                interpolate(_("%(percent)s%% dari target"), percent=localize(percent)),
                 str(percent),
             )
         outlet = getattr(progress, "source_outlet", None) or progress.source.outlet
@@ -41,30 +42,38 @@ def indicator_card(indicator) -> str:
             target,
             bar,
             capfirst(progress.get_counts_display()),
-            _("per"),
+            mark_safe(_("per")),
             progress.as_of_label,
             outlet,
         )
     elif events := indicator.event_sum():
         count, total = events
-        said = ngettext(
-            "Jumlah %(total)s dari %(n)s kejadian yang tercatat",
-            "Jumlah %(total)s dari %(n)s kejadian yang tercatat",
-            count,
-        ) % {"total": nilai(total, indicator.unit), "n": localize(count)}
+        said = interpolate(
+            ngettext(
+                "Jumlah %(total)s dari %(n)s kejadian yang tercatat",
+                "Jumlah %(total)s dari %(n)s kejadian yang tercatat",
+                count,
+            ),
+            total=nilai(total, indicator.unit),
+            n=localize(count),
+        )
         state = format_html('<p class="meta">{}</p>', said)
     else:
-        state = format_html('<p class="meta">{}</p>', _("Belum ada angka realisasi; baru target, alokasi, atau klaim."))
+        state = format_html(
+            '<p class="meta">{}</p>', mark_safe(_("Belum ada angka realisasi; baru target, alokasi, atau klaim."))
+        )
     warning = ""
     if conflicts := indicator.conflicts():
         warning = format_html(
             '\n  <p class="conflict"><span aria-hidden="true">⚠</span> {}</p>',
-            ngettext(
-                "Angka dari sumber berbeda-beda (%(n)s pertentangan)",
-                "Angka dari sumber berbeda-beda (%(n)s pertentangan)",
-                len(conflicts),
-            )
-            % {"n": localize(len(conflicts))},
+            interpolate(
+                ngettext(
+                    "Angka dari sumber berbeda-beda (%(n)s pertentangan)",
+                    "Angka dari sumber berbeda-beda (%(n)s pertentangan)",
+                    len(conflicts),
+                ),
+                n=localize(len(conflicts)),
+            ),
         )
     return format_html(
         '<article class="card indicator">\n  <h3 lang="id"><a href="{}">{}</a></h3>\n  {}{}\n</article>',
