@@ -60,8 +60,11 @@ def value_bounds(reading) -> tuple[Decimal, Decimal | None]:
 
 def values_disagree(first, second) -> bool:
     """No value fits both readings, even allowing an exact figure to be rounded by TOLERANCE."""
-    low_1, high_1 = value_bounds(first)
-    low_2, high_2 = value_bounds(second)
+    return _bounds_disagree(value_bounds(first), value_bounds(second))
+
+
+def _bounds_disagree(bounds_1: tuple, bounds_2: tuple) -> bool:
+    (low_1, high_1), (low_2, high_2) = bounds_1, bounds_2
     low = max(low_1, low_2)
     highs = [h for h in (high_1, high_2) if h is not None]
     if not highs:
@@ -141,6 +144,7 @@ def find_conflicts(
     # what each reading measures and when, worked out once per reading rather than once per pair
     kinds = [_kind(r) for r in readings]
     spans = [_spans(r) for r in readings]
+    bounds = [value_bounds(r) for r in readings]
     dated = sorted(range(len(readings)), key=lambda i: spans[i][1][0])
     window = timedelta(days=WINDOW_DAYS)
     for a, i in enumerate(dated):
@@ -151,9 +155,8 @@ def find_conflicts(
             kind = kinds[i]
             if kind is None or kind != kinds[j] or not _same_time(kind[1], spans[i], spans[j]):
                 continue
-            pair = (min(i, j), max(i, j))
-            if values_disagree(readings[pair[0]], readings[pair[1]]):
-                flagged.add(pair)
+            if _bounds_disagree(bounds[i], bounds[j]):
+                flagged.add((min(i, j), max(i, j)))
     if cumulative:
         for i, period in enumerate(readings):
             if period.measure != "period":
