@@ -1,6 +1,7 @@
 """Every public page answers, shows what a reader needs, and costs a fixed number of queries."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.test import Client, TestCase, override_settings
@@ -385,3 +386,59 @@ class SourceLinkTests(TestCase):
         url = oldest.get_absolute_url()
         assert url == reverse("promises:sources") + f"?halaman=2#sumber-{oldest.pk}"
         assert f'id="sumber-{oldest.pk}"' in self.client.get(url.split("#")[0]).text
+
+
+class IndicatorCardTests(TestCase):
+    """The card of an indicator on /angka/, the dashboard and its promise's page (templatetags/kartu.py): what it
+    stands at, and ⚠ when sources disagree."""
+
+    def setUp(self):
+        self.promise = make_promise()
+
+    def card(self, indicator) -> str:
+        page = self.client.get(reverse("promises:indicators")).text
+        start = page.index(f'<a href="{indicator.get_absolute_url()}">')
+        return page[page.rindex("<article", 0, start) : page.index("</article>", start)]
+
+    def test_a_card_shows_the_latest_realised_figure_against_the_target_with_its_bar_date_and_outlet(self):
+        indicator = make_indicator(
+            promise=self.promise, name="Tempat sampah RT", target_value=1347, target_source=make_source()
+        )
+        make_reading(indicator, value=Decimal(900), source=make_source(outlet="Liputan NTT"))
+        card = self.card(indicator)
+        assert '<p class="figure">900 unit <span class="of">dari target 1.347 unit</span></p>' in card
+        assert 'aria-label="67% dari target"' in card and '<rect width="67" height="6" class="fill"/>' in card
+        assert "Diserahkan / terealisasi · per 14 Agustus 2025 · Liputan NTT" in card
+        assert "pertentangan" not in card
+
+    def test_a_card_warns_with_the_number_of_conflicts_when_sources_disagree(self):
+        indicator = make_indicator(promise=self.promise)
+        make_reading(indicator, value=Decimal(900))
+        make_reading(indicator, value=Decimal(1300))
+        card = self.card(indicator)
+        assert (
+            '<p class="conflict"><span aria-hidden="true">⚠</span> Angka dari sumber berbeda-beda (1 pertentangan)</p>'
+            in card
+        )
+        assert "⚠" in self.client.get(self.promise.get_absolute_url()).text
+
+    def test_a_card_sums_single_handovers_when_there_is_no_total(self):
+        indicator = make_indicator(promise=self.promise)
+        for value in (50, 170):
+            make_reading(indicator, value=Decimal(value), measure="event")
+        assert "Jumlah 220 unit dari 2 kejadian yang tercatat" in self.card(indicator)
+
+    def test_a_card_without_a_realised_figure_says_so(self):
+        indicator = make_indicator(promise=self.promise, target_value=51, target_source=make_source())
+        make_reading(indicator, value=Decimal(51), counts="target")
+        assert "Belum ada angka realisasi; baru target, alokasi, atau klaim." in self.card(indicator)
+
+    def test_a_card_in_english_is_translated_with_english_numbers_and_dates(self):
+        indicator = make_indicator(
+            promise=self.promise, name="Tempat sampah RT", target_value=1347, target_source=make_source()
+        )
+        make_reading(indicator, value=Decimal(900), source=make_source(outlet="Liputan NTT"))
+        page = self.client.get("/en/angka/").text
+        assert '<p class="figure">900 units <span class="of">of a target of 1,347 units</span></p>' in page
+        assert 'aria-label="67% of target"' in page
+        assert "Handed over / delivered · as of 14 August 2025 · Liputan NTT" in page
