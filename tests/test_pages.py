@@ -7,6 +7,7 @@ from django.conf import settings
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
+from promises import services
 from promises.models import Administration, Claim, Indicator, Promise, Source, StatusChange
 
 from .helpers import (
@@ -14,6 +15,7 @@ from .helpers import (
     RENDER_LOCK_QUERIES,
     grow,
     make_claim,
+    make_editor,
     make_indicator,
     make_promise,
     make_reading,
@@ -442,3 +444,37 @@ class IndicatorCardTests(TestCase):
         assert '<p class="figure">900 units <span class="of">of a target of 1,347 units</span></p>' in page
         assert 'aria-label="67% of target"' in page
         assert "Handed over / delivered · as of 14 August 2025 · Liputan NTT" in page
+
+
+class LogRowTests(TestCase):
+    """The rows of the log (templatetags/perubahan.py) on /perubahan/: a withdrawn or corrected figure shows the
+    figure struck through or new, and the editor's reason labelled as the reason."""
+
+    def setUp(self):
+        self.editor = make_editor()
+        self.indicator = make_indicator(promise=make_promise(), name="Tempat sampah RT")
+        self.reading = make_reading(self.indicator, value=Decimal(900))
+
+    def changes(self) -> str:
+        return self.client.get(reverse("promises:changes")).text
+
+    def test_a_withdrawn_figure_is_struck_through_with_its_reason(self):
+        services.withdraw_reading(
+            self.reading, expected_version=self.indicator.version, reason="Salah ketik.", editor=self.editor
+        )
+        page = self.changes()
+        assert "Tempat sampah RT</a>: <s>900 unit</s> (diserahkan / terealisasi, per 14 Agustus 2025)" in page
+        assert '<p dir="auto" lang="id">Alasan: Salah ketik.</p>' in page
+
+    def test_a_corrected_figure_shows_the_new_value_with_its_reason(self):
+        services.withdraw_reading(
+            self.reading,
+            expected_version=self.indicator.version,
+            reason="Angka yang benar 921.",
+            editor=self.editor,
+            correction={"value": Decimal(921)},
+        )
+        page = self.changes()
+        assert "<strong>921 unit</strong>" in page
+        assert '<p dir="auto" lang="id">Alasan: Angka yang benar 921.</p>' in page
+        assert "oleh editor" in page
