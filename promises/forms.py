@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .formatting import reading_value
 from .models import Indicator, Promise, PromiseSource, Reading, Report, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
+from .models.indicator import scale_in_unit
 from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
 from .models.text import invisible_character
@@ -364,11 +365,31 @@ READING_FIELDS = [
 ]
 
 
+class AmountField(forms.DecimalField):
+    """A number as it is written here, in articles and by editors: "1.347", "23.000", "1.300,5" and "2,5" as well
+    as "1347.5". Three digits after a dot are thousands ("1.300" is one thousand three hundred, never 1,3), which a
+    number input would refuse or misread, so the field is a text input that asks for the decimal keypad."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+    THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+(,\d+)?")
+    DECIMAL_COMMA = re.compile(r"\d+,\d+")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "")
+            if self.THOUSANDS.fullmatch(text):
+                text = text.replace(".", "").replace(",", ".")
+            elif self.DECIMAL_COMMA.fullmatch(text):
+                text = text.replace(",", ".")
+            value = text
+        return super().to_python(value)
+
+
 class ReadingFields(VisibleTextForm, forms.Form):
     """What a figure says, as its source says it: the fields of a reading, on the indicator page and on the desk."""
 
-    value = forms.DecimalField(label=_("Nilai"), min_value=0, max_digits=20, decimal_places=2)
-    value_max = forms.DecimalField(
+    value = AmountField(label=_("Nilai"), min_value=0, max_digits=20, decimal_places=2)
+    value_max = AmountField(
         label=_("Nilai maksimum (bila rentang)"), min_value=0, max_digits=20, decimal_places=2, required=False
     )
     qualifier = forms.ChoiceField(label=_("Keterangan nilai"), choices=Reading.Qualifier.choices, required=False)
@@ -415,7 +436,7 @@ class ReadingFields(VisibleTextForm, forms.Form):
         for name in ("as_of", "period_start"):  # "Agustus 2025" is stored as 1 August 2025
             if cleaned.get(name):
                 cleaned[name] = at_precision(cleaned[name], precision)
-        rules = {name: cleaned.get(name) for name in ("value", "value_max", "as_of", "period_start", "measure")}
+        rules = {name: cleaned.get(name) for name in ("value", "value_max", "as_of", "period_start", "measure", "unit")}
         try:  # the model's own rules on the fields that are valid so far (range, period)
             Reading(**rules).clean()
         except ValidationError as error:
@@ -847,6 +868,7 @@ class IndicatorNewForm(VisibleTextForm, forms.ModelForm):
             "baseline_source",
             "baseline_note",
         ]
+        field_classes = {"target_value": AmountField, "baseline_value": AmountField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "baseline_as_of": forms.DateInput(attrs={"type": "date"}),
@@ -867,6 +889,11 @@ class IndicatorNewForm(VisibleTextForm, forms.ModelForm):
         for name in ("target_value", "baseline_value"):
             if cleaned.get(name) is not None and cleaned[name] < 0:
                 self.add_error(name, _("Nilai tidak boleh negatif."))
+        if scale := scale_in_unit(cleaned.get("unit", "")):
+            self.add_error(
+                "unit",
+                _("Satuan tidak boleh memuat “%(scale)s”: pakai satuan dasarnya, mis. “rupiah”.") % {"scale": scale},
+            )
         return cleaned
 
     def values(self) -> dict:
@@ -884,10 +911,8 @@ class ReadingFixForm(VersionedForm):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Alasan (ditampilkan)"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-    value = forms.DecimalField(
-        label=_("Nilai yang benar"), min_value=0, max_digits=20, decimal_places=2, required=False
-    )
-    value_max = forms.DecimalField(
+    value = AmountField(label=_("Nilai yang benar"), min_value=0, max_digits=20, decimal_places=2, required=False)
+    value_max = AmountField(
         label=_("Nilai maksimum yang benar (bila rentang)"),
         min_value=0,
         max_digits=20,

@@ -623,3 +623,37 @@ class NoRiskyDefaultsTests(EditorTestCase):
         assert "paling banyak 2000 karakter" in response.text
         assert "x" * 2001 in response.text  # the editor's text is still in the form
         assert snapshot() == before
+
+
+class FigureInputTests(EditorTestCase):
+    """A figure's value as it is written here, and its unit without a scale word."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(make_editor())
+        self.url = reverse("promises:indicator_reading", args=[self.indicator.slug])
+
+    def test_a_value_written_the_indonesian_way_is_read_as_people_mean_it(self):
+        for typed, meant in [
+            ("1.300", 1300),
+            ("23.000", 23000),
+            ("1.300,5", Decimal("1300.5")),
+            ("2,5", Decimal("2.5")),
+        ]:
+            response = self.client.post(
+                self.url, reading_data(self.indicator, value=typed), headers={"HX-Request": "true"}
+            )
+            assert 'class="saved"' in response.text, typed
+            self.indicator.refresh_from_db()
+            assert Reading.objects.filter(indicator=self.indicator, value=Decimal(meant)).exists(), typed
+
+    def test_a_unit_with_a_scale_word_is_refused_and_nothing_is_saved(self):
+        before = snapshot()
+        response = self.client.post(
+            self.url,
+            reading_data(self.indicator, value="3", unit="miliar rupiah"),
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert "Satuan tidak boleh memuat “miliar”" in response.text
+        assert snapshot() == before

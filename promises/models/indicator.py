@@ -264,6 +264,16 @@ class Indicator(models.Model):
         return {r.pk for c in self.conflicts() for r in (c.first, c.second)}
 
 
+SCALE_WORDS = {"ribu", "juta", "miliar", "milyar", "triliun", "rb", "jt"}
+
+
+def scale_in_unit(unit: str) -> str:
+    """The scale word a unit starts with ("miliar rupiah" → "miliar"), else "": a figure's value is stored whole,
+    in its base unit, so that 3 with "miliar rupiah" is never read as Rp3 (the open data, the conflict rule)."""
+    words = (unit or "").split()
+    return words[0] if len(words) > 1 and words[0].lower().rstrip(".") in SCALE_WORDS else ""
+
+
 def _label(choices: type[models.TextChoices], value: str) -> str:
     try:
         return str(choices(value).label)
@@ -428,6 +438,11 @@ class Reading(models.Model):
             errors["period_start"] = _("Awal periode harus sebelum tanggal akhirnya.")
         if self.measure == Measure.PERIOD and not self.period_start:
             errors["period_start"] = _("Isi awal periode untuk angka selama suatu periode.")
+        if scale := scale_in_unit(self.unit):
+            errors["unit"] = _(
+                "Satuan tidak boleh memuat “%(scale)s”: tulis nilainya penuh dalam satuan dasarnya, mis. Rp3 miliar "
+                "sebagai 3000000000 dengan satuan “rupiah”."
+            ) % {"scale": scale}
         if errors:
             raise ValidationError(errors)
 
