@@ -430,8 +430,23 @@ def link_source(promise: Promise, source: Source, *, note: str, editor) -> Promi
     """An article about a promise that changes no status: the link, with what it says, and a log entry."""
     note = (note or "").strip()
     with cache.batch():
-        link = _link(promise, source, note)
-        if note and note != link.note:
+        link, created = PromiseSource.objects.get_or_create(promise=promise, source=source, defaults={"note": note})
+        if not created:
+            # Already linked (another row, another editor, an earlier save): a note it has is never overwritten,
+            # and a second "new source" entry is never logged. Only a link without a note may be given one.
+            if link.note:
+                raise ValidationError(
+                    _(
+                        "Belum disimpan: %(promise)s sudah ditautkan ke sumber ini dengan catatan “%(note)s”. "
+                        "Hapus baris janji itu."
+                    )
+                    % {"promise": promise.code, "note": link.note}
+                )
+            if not note:
+                raise ValidationError(
+                    _("Belum disimpan: %(promise)s sudah ditautkan ke sumber ini. Hapus baris janji itu.")
+                    % {"promise": promise.code}
+                )
             link.note = note
             link.save(update_fields=["note"])
         _log(Kind.SOURCE_LINKED, promise=promise, note=note, sources=[source], editor=editor)

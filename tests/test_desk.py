@@ -263,6 +263,16 @@ class DeskPageTests(DeskTestCase):
 
 
 class DeskSaveTests(DeskTestCase):
+    def test_a_promise_already_linked_with_a_note_is_refused_and_its_note_kept(self):
+        first = with_rows(article(simpan="1"), "janji", [{"promise": str(self.other.pk), "note": "Catatan pertama."}])
+        assert self.client.post(DESK, first).status_code == 302
+        before = snapshot()
+        again = with_rows(article(simpan="1"), "janji", [{"promise": str(self.other.pk), "note": "Catatan kedua."}])
+        response = self.client.post(DESK, again)
+        assert response.status_code == 200
+        assert "sudah ditautkan ke sumber ini dengan catatan “Catatan pertama.”" in response.content.decode()
+        assert snapshot() == before  # the note kept, no second "Sumber baru untuk janji" in the log
+
     def test_one_save_records_the_source_a_link_two_figures_and_a_status_change(self):
         data = article(simpan="1")
         data = with_rows(data, "janji", [{"promise": str(self.other.pk), "note": "Saboak disebut pusat ekonomi."}])
