@@ -754,6 +754,14 @@ class SameArticleTests(DeskTestCase):
         assert Source.objects.filter(url__contains="berita.example/kontainer").count() == 1
         assert PromiseSource.objects.get(promise=self.promise).source == source
 
+    def test_the_mobile_site_and_bloggers_mobile_view_are_the_known_source(self):
+        make_source(url="https://www.jejak.example/2025/07/dprd.html")
+        for pasted in ("https://m.jejak.example/2025/07/dprd.html?m=1", "http://jejak.example/2025/07/dprd.html?m=0"):
+            page = self.client.post(DESK, article(url=pasted, outlet="", periksa="1")).content.decode()
+            assert "Sumber ini sudah tercatat" in page, pasted
+        page = self.client.post(DESK, article(url="https://jejak.example/2025/07/dprd.html?m=2", periksa="1"))
+        assert "Sumber ini sudah tercatat" not in page.content.decode()  # only Blogger's own switch is dropped
+
     def test_another_page_of_the_same_site_is_another_source(self):
         make_source(url="https://www.berita.example/kontainer")
         page = self.client.post(DESK, article(url="https://berita.example/kontainer-lain", periksa="1"))

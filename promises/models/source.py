@@ -73,14 +73,23 @@ LIST_PAGE_SIZE = 50
 
 
 def url_twins(url: str) -> list[str]:
-    """A normalised URL and the addresses of the same page that differ only in http/https and a leading "www."
-    ("http://timesntt.com/x" and "https://www.timesntt.com/x"), the exact one first."""
+    """A normalised URL and the addresses of the same page that differ only in http/https, a leading "www." or
+    "m." (a mobile site), or Blogger's mobile switch "?m=1" ("http://m.example.com/x.html?m=1" and
+    "https://www.example.com/x.html"), the exact one first."""
     parts = urlsplit(url)
-    host = parts.netloc.removeprefix("www.")
+    host = parts.netloc.removeprefix("www.").removeprefix("m.")
+    kept = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if (key, value) not in MOBILE]
+    queries = [parts.query, urlencode(kept)]
     twins = [
-        urlunsplit((scheme, netloc, *parts[2:])) for scheme in ("https", "http") for netloc in (host, "www." + host)
+        urlunsplit((scheme, netloc, parts.path, query, parts.fragment))
+        for scheme in ("https", "http")
+        for netloc in (host, "www." + host, "m." + host)
+        for query in queries
     ]
-    return [url, *[twin for twin in twins if twin != url]]
+    return list(dict.fromkeys([url, *twins]))
+
+
+MOBILE = {("m", "1"), ("m", "0")}  # Blogger's switch between its mobile and desktop views
 
 
 class SourceQuerySet(models.QuerySet):
