@@ -761,6 +761,9 @@ class SameArticleTests(DeskTestCase):
             assert "Sumber ini sudah tercatat" in page, pasted
         page = self.client.post(DESK, article(url="https://jejak.example/2025/07/dprd.html?m=2", periksa="1"))
         assert "Sumber ini sudah tercatat" not in page.content.decode()  # only Blogger's own switch is dropped
+        make_source(url="https://m.kabar.example/berita")  # and the other way round: recorded from the mobile site
+        page = self.client.post(DESK, article(url="https://kabar.example/berita", outlet="", periksa="1"))
+        assert "Sumber ini sudah tercatat" in page.content.decode()
 
     def test_another_page_of_the_same_site_is_another_source(self):
         make_source(url="https://www.berita.example/kontainer")
