@@ -165,3 +165,15 @@ class ReadingLabelTests(TestCase):
                 reading = Reading(**{field: value})
                 django_label = Model._get_FIELD_display(reading, Reading._meta.get_field(field))
                 assert getattr(reading, f"get_{field}_display")() == django_label, (field, value)
+
+
+def test_one_status_change_in_the_log_is_singular_in_english_and_the_download_of_all_of_them_plural():
+    from django.utils import translation
+
+    from promises.models.log import LogKind
+    from promises.views.open_data import TABLES
+
+    with translation.override("en"):
+        assert str(LogKind.STATUS.label) == "Status change"
+        assert "Status changes" in [str(table.title) for table in TABLES.values()]
+    assert str(LogKind.STATUS.label) == "Perubahan status"

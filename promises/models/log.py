@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .. import search
 from ..formatting import reading_value
@@ -33,7 +34,7 @@ class LogQuerySet(models.QuerySet):
 class LogKind(models.TextChoices):
     """What an entry records."""
 
-    STATUS = "status", _("Perubahan status")
+    STATUS = "status", pgettext_lazy("jenis catatan perubahan", "Perubahan status")  # one change: singular in English
     RECHECK = "periksa_ulang", _("Diperiksa ulang")
     READING = "angka", _("Angka baru")
     READING_CORRECTED = "koreksi_angka", _("Angka dikoreksi")
