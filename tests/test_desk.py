@@ -98,11 +98,12 @@ class DeskPageTests(DeskTestCase):
             make_promise(title=f"Janji tambahan {n}")
         one = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)])
         twenty = with_rows(article(tambah="angka"), "angka", [reading_row(self.indicator)] * 20)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             # session, user, two permission lookups, the administration, its indicators (figure rows need no
-            # promise list), whether the pasted URL is a known source, and the open readers' reports (the editor bar)
+            # promise list), whether the pasted URL is a known source, for a new one whether its headline is
+            # recorded under another address, and the open readers' reports (the editor bar)
             self.client.post(DESK, one)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.post(DESK, twenty)
 
     def test_an_empty_desk_does_not_list_the_promises_or_indicators_however_many_there_are(self):
@@ -815,3 +816,16 @@ class KnownSourceDateTests(DeskTestCase):
         assert self.save(published="", published_precision="").status_code == 302
         self.source.refresh_from_db()
         assert self.source.published is None
+
+
+class SameHeadlineTests(DeskTestCase):
+    def test_a_new_address_with_the_headline_of_a_recorded_source_is_pointed_out_before_saving(self):
+        make_source(url="https://www.detik.example/22-janji", outlet="DetikNTT", headline="Wali Kota Penuhi 22 Janji")
+        page = self.client.post(
+            DESK, article(url="https://lain.example/22-janji", headline="wali kota penuhi 22 janji", periksa="1")
+        ).content.decode()
+        assert "Judul yang sama sudah tercatat:" in page and "https://www.detik.example/22-janji" in page
+
+    def test_a_new_headline_is_not_pointed_out(self):
+        page = self.client.post(DESK, article(url="https://lain.example/baru", headline="Judul baru", periksa="1"))
+        assert "Judul yang sama sudah tercatat" not in page.content.decode()

@@ -352,6 +352,9 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
     url = form.data.get("url", "") if form.is_bound else article_raw.get("url", "")
     source = page.known_source(url)
     known = _known(source) if source else None
+    headline = (form.data.get("headline", "") if form.is_bound else article_raw.get("headline", "")).strip()
+    if source is None and headline:  # the same article under an address we do not recognise: say so before a twin
+        context["same_headline"] = Source.objects.filter(headline__iexact=headline).order_by("pk").first()
     suggestions = page.suggestions(article_raw.get("text", ""), _published(page, article_raw | {"url": url}), url)
     context |= {
         "administration": page.administration,
