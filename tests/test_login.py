@@ -96,3 +96,17 @@ class LockoutDoesNotExtendItselfTests(TestCase):
         with time_machine.travel(start + timedelta(minutes=16), tick=False):
             response = self.client.post(reverse("login"), {"username": "editor", "password": "kata-sandi-uji"})
         assert response.status_code == 302
+
+
+class EditorBarTests(TestCase):
+    def test_the_logout_button_sits_in_the_editor_bar_not_after_a_broken_paragraph(self):
+        # a <form> may not sit inside a <p>: the browser ended the paragraph before it, leaving a stray "·" and
+        # "Keluar" on a line of its own
+        from .helpers import make_editor
+
+        self.client.force_login(make_editor())
+        page = self.client.get(reverse("promises:desk")).content.decode()
+        start = page.index('<div class="editor-bar">')
+        bar = page[start : page.index("</div>", start)]
+        assert "<p" not in bar and f'action="{reverse("logout")}"' in bar
+        assert "Keluar</button></form>" in bar
