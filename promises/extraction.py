@@ -469,18 +469,28 @@ DURATION_UNITS = {"detik", "menit", "jam", "hari", "minggu", "pekan", "bulan", "
 GENERIC_UNITS = {"persen", "rupiah"}  # any share or any sum: the words, not the unit, must say which indicator
 
 
-def indicator_for[K](figure: Figure, text: str, candidates: Iterable[tuple[K, str, str]], limit: int = 8) -> K | None:
-    """The indicator a figure most likely belongs to, from (key, label, unit) candidates: among the `limit` whose
-    labels share most words with its sentence, the first that counts in its unit (or a plain equivalent) and shares
-    at least one word with the sentence, two for a share or a sum; None rather than a weak guess."""
-    candidates = list(candidates)
-    units = {key: unit for key, _label, unit in candidates}
-    labels = {key: label for key, label, _unit in candidates}
-    ranked = rank(figure.sentence, [(key, label) for key, label, _unit in candidates], limit=limit)
+# A count this many times an indicator's whole target is about something else (1.300 bins for RTs are not the 51
+# steel containers, one per kelurahan).
+BEYOND_TARGET = 10
+
+
+def indicator_for[K](figure: Figure, text: str, candidates: Iterable[tuple], limit: int = 8) -> K | None:
+    """The indicator a figure most likely belongs to, from (key, label, unit) or (key, label, unit, target)
+    candidates: among the `limit` whose labels share most words with its sentence, the first that counts in its
+    unit (or a plain equivalent), shares at least one word with the sentence (two for a share or a sum), and is
+    not a count far beyond its target; None rather than a weak guess."""
+    candidates = [(key, label, unit, *rest[:1]) for key, label, unit, *rest in candidates]
+    units = {key: unit for key, _label, unit, *_target in candidates}
+    labels = {key: label for key, label, _unit, *_target in candidates}
+    targets = {key: target[0] for key, _label, _unit, *target in candidates if target and target[0]}
+    ranked = rank(figure.sentence, [(key, label) for key, label, *_rest in candidates], limit=limit)
     words, needed = content_words(figure.sentence), 2 if figure.unit in GENERIC_UNITS else 1
     for key in ranked:
-        if same_unit(units[key], figure, text) and len(words & content_words(labels[key])) >= needed:
-            return key
+        if not same_unit(units[key], figure, text) or len(words & content_words(labels[key])) < needed:
+            continue
+        if key in targets and units[key] != "persen" and figure.value > BEYOND_TARGET * targets[key]:
+            continue
+        return key
     return None
 
 

@@ -882,3 +882,11 @@ def test_a_seed_article_s_publication_date_is_read_only_from_a_time_stamp_or_a_d
 )
 def test_only_a_time_stamp_or_a_dateline_says_when_an_article_was_published(text, published):
     assert publication_date(text) == published
+
+
+def test_a_count_far_beyond_an_indicator_s_whole_target_is_not_guessed_to_belong_to_it():
+    text = "Pemkot Kupang telah mengadakan 1.300 kontainer sampah."
+    steel = [("steel", "Kontainer besi untuk setiap kelurahan sampah", "kontainer", Decimal(51))]
+    assert indicator_for(one(text), text, steel) is None  # 25 times its target of 51: other bins
+    assert indicator_for(one("Pemkot menyerahkan 40 kontainer sampah."), "", steel) == "steel"
+    assert indicator_for(one(text), text, [(*steel[0][:3], None)]) == "steel"  # no target: nothing to compare

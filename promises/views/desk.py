@@ -123,7 +123,10 @@ class Desk:
         return self._suggestions[key]
 
     def _suggest(self, text: str, published, url: str) -> dict:
-        labels = [(ind, f"{ind.name} {ind.description} {ind.promise.title}", ind.unit) for ind in self.indicators]
+        labels = [
+            (ind, f"{ind.name} {ind.description} {ind.promise.title}", ind.unit, ind.target_value)
+            for ind in self.indicators
+        ]
         day = extraction.article_date(text, published=published, url=url)
         figures, seen = [], set()
         counted = {ind.unit.lower() for ind in self.indicators}
