@@ -829,3 +829,16 @@ class SameHeadlineTests(DeskTestCase):
     def test_a_new_headline_is_not_pointed_out(self):
         page = self.client.post(DESK, article(url="https://lain.example/baru", headline="Judul baru", periksa="1"))
         assert "Judul yang sama sudah tercatat" not in page.content.decode()
+
+
+class BeforeTheTermTests(DeskTestCase):
+    def test_an_article_from_before_the_term_is_pointed_out_when_it_is_checked(self):
+        text = "KUPANG, Jumat (17/3/2023) - Penjabat Wali Kota meminta 20 kelurahan kumuh dibenahi."
+        data = article(url="https://lama.example/2023/03/kumuh", text=text, published="", periksa="1")
+        page = self.client.post(DESK, data)
+        assert "Artikel ini tampaknya dari 17 Maret 2023, sebelum masa jabatan ini" in page.content.decode()
+
+    def test_an_article_from_the_term_is_not(self):
+        text = "KUPANG, Kamis (14/8/2025) - Wali Kota memaparkan 100 hari kerja."
+        page = self.client.post(DESK, article(url="https://baru.example/2025/08/100-hari", text=text, periksa="1"))
+        assert "sebelum masa jabatan ini" not in page.content.decode()

@@ -358,7 +358,11 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
     headline = (form.data.get("headline", "") if form.is_bound else article_raw.get("headline", "")).strip()
     if source is None and headline:  # the same article under an address we do not recognise: say so before a twin
         context["same_headline"] = Source.objects.filter(headline__iexact=headline).order_by("pk").first()
-    suggestions = page.suggestions(article_raw.get("text", ""), _published(page, article_raw | {"url": url}), url)
+    published = _published(page, article_raw | {"url": url})
+    suggestions = page.suggestions(article_raw.get("text", ""), published, url)
+    day = extraction.article_date(article_raw.get("text", ""), published=published, url=url)
+    if page.administration.before_term(day):  # said once, before any row: its figures belong to the previous term
+        context["before_term_day"] = day
     context |= {
         "administration": page.administration,
         "source": source,
