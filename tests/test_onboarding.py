@@ -192,3 +192,17 @@ def test_the_help_says_how_long_a_link_is_valid():
 
     text = Command().create_parser("manage.py", "add_editor").format_help()
     assert "Tautan berlaku sekali dan selama PASSWORD_RESET_TIMEOUT (bawaan 3 hari)" in " ".join(text.split())
+
+
+def test_the_set_password_pages_are_the_sites_own_in_indonesian(client):
+    link = link_in(add_editor("sari", "--base-url", "https://janji.example.org/"))
+    first = client.get(urlsplit(link).path)
+    page = client.get(first["Location"]).content.decode()
+    assert "Buat kata sandi" in page and "Pantau Janji Kupang" in page and "Django" not in page
+    mismatch = client.post(first["Location"], {"new_password1": NEW_PASSWORD, "new_password2": "lain"}).content
+    assert 'role="alert"' in mismatch.decode()
+    client.post(first["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    done = client.get(reverse("password_reset_complete")).content.decode()
+    assert "Kata sandi tersimpan" in done and "Django" not in done
+    used = Client().get(urlsplit(link).path).content.decode()
+    assert "sudah dipakai atau sudah kedaluwarsa" in used
