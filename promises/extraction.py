@@ -479,11 +479,12 @@ def indicator_for[K](figure: Figure, text: str, candidates: Iterable[tuple], lim
     candidates: among the `limit` whose labels share most words with its sentence, the first that counts in its
     unit (or a plain equivalent), shares at least one word with the sentence (two for a share or a sum), and is
     not a count far beyond its target; None rather than a weak guess."""
-    candidates = [(key, label, unit, *rest[:1]) for key, label, unit, *rest in candidates]
-    units = {key: unit for key, _label, unit, *_target in candidates}
-    labels = {key: label for key, label, _unit, *_target in candidates}
-    targets = {key: target[0] for key, _label, _unit, *target in candidates if target and target[0]}
-    ranked = rank(figure.sentence, [(key, label) for key, label, *_rest in candidates], limit=limit)
+    units, labels, targets = {}, {}, {}
+    for key, label, unit, *target in candidates:
+        units[key], labels[key] = unit, label
+        if target and target[0]:
+            targets[key] = target[0]
+    ranked = rank(figure.sentence, labels.items(), limit=limit)
     words, needed = content_words(figure.sentence), 2 if figure.unit in GENERIC_UNITS else 1
     for key in ranked:
         if not same_unit(units[key], figure, text) or len(words & content_words(labels[key])) < needed:

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .formatting import reading_value
+from .formatting import person, reading_value
 from .models import Indicator, LogEntry, Promise, Reading
 
 FEED_SIZE = 50
@@ -56,7 +56,7 @@ class ChangesFeed(Feed):
         if sources:
             lines.append(_("Sumber: %(sources)s") % {"sources": sources})
         if entry.approved_by:
-            lines.append(_("Disetujui oleh %(name)s") % {"name": _name(entry.approved_by)})
+            lines.append(_("Disetujui oleh %(name)s") % {"name": person(entry.approved_by)})
         if entry.report:
             name = entry.report.public_name
             lines.append(
@@ -82,11 +82,7 @@ class ChangesFeed(Feed):
         return entry.created_at
 
     def item_author_name(self, entry: LogEntry) -> str:
-        return _name(entry.editor) if entry.editor else _("tim Pantau Janji (penilaian awal)")
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
+        return person(entry.editor) if entry.editor else _("tim Pantau Janji (penilaian awal)")
 
 
 class PromiseChangesFeed(ChangesFeed):

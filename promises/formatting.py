@@ -111,3 +111,9 @@ def period_label(start, end, precision: str) -> str:
     if start.month != end.month:
         return f"{date_format(start, 'j F')}–{date_label(end, precision)}"
     return f"{date_format(start, 'j')}–{date_label(end, precision)}"
+
+
+def person(user) -> str:
+    """An editor as public pages and feeds name them: their full name, else their username (signals.py bumps the
+    pages when either changes)."""
+    return user.get_full_name() or user.get_username()

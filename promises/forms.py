@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from .formatting import reading_value
 from .models import Indicator, Promise, PromiseSource, Reading, Report, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
-from .models.indicator import scale_in_unit
 from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
 from .models.text import invisible_character
@@ -889,11 +888,6 @@ class IndicatorNewForm(VisibleTextForm, forms.ModelForm):
         for name in ("target_value", "baseline_value"):
             if cleaned.get(name) is not None and cleaned[name] < 0:
                 self.add_error(name, _("Nilai tidak boleh negatif."))
-        if scale := scale_in_unit(cleaned.get("unit", "")):
-            self.add_error(
-                "unit",
-                _("Satuan tidak boleh memuat “%(scale)s”: pakai satuan dasarnya, mis. “rupiah”.") % {"scale": scale},
-            )
         return cleaned
 
     def values(self) -> dict:

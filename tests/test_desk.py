@@ -612,6 +612,13 @@ class CreationTests(DeskTestCase):
         assert "Angka ini perlu sumbernya." in page
         assert snapshot() == before
 
+    def test_a_unit_with_a_scale_word_is_refused_for_a_new_indicator(self):
+        before = snapshot()
+        url = reverse("promises:indicator_new", args=[self.promise.pk])
+        page = self.client.post(url, {"name": "Dana", "unit": "juta rupiah"}).content.decode()
+        assert "Satuan tidak boleh memuat “juta”" in page
+        assert snapshot() == before
+
 
 class NewEndpointPermissionTests(DeskTestCase):
     """Anonymous visitors are sent to log in, users without the editor group get 403, editors and admins may;

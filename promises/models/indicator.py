@@ -205,6 +205,15 @@ class Indicator(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("promises:indicator", kwargs={"slug": self.slug})
 
+    def clean(self) -> None:
+        if scale := scale_in_unit(self.unit):
+            raise ValidationError(
+                {
+                    "unit": _("Satuan tidak boleh memuat “%(scale)s”: pakai satuan dasarnya, mis. “rupiah”.")
+                    % {"scale": scale}
+                }
+            )
+
     def index_text(self) -> str:
         """Name, unit, description, the promise's code and the target (1347, however it is written)."""
         promise_code = self.promise.code if self.promise_id else ""

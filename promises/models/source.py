@@ -72,6 +72,9 @@ def list_order() -> tuple:
 LIST_PAGE_SIZE = 50
 
 
+MOBILE = {("m", "1"), ("m", "0")}  # Blogger's switch between its mobile and desktop views
+
+
 def url_twins(url: str) -> list[str]:
     """A normalised URL and the addresses of the same page that differ only in http/https, a leading "www." or
     "m." (a mobile site), or Blogger's mobile switch "?m=1" ("http://m.example.com/x.html?m=1" and
@@ -89,13 +92,10 @@ def url_twins(url: str) -> list[str]:
     return list(dict.fromkeys([url, *twins]))
 
 
-MOBILE = {("m", "1"), ("m", "0")}  # Blogger's switch between its mobile and desktop views
-
-
 class SourceQuerySet(models.QuerySet):
     def for_url(self, url: str) -> "Source | None":
-        """The recorded source of a normalised URL, or of the same page under http/https or with or without
-        "www.": one article pasted in another form is never a second source. One query."""
+        """The recorded source of a normalised URL, or of the same page at one of its `url_twins` (http/https,
+        "www.", a mobile address): one article pasted in another form is never a second source. One query."""
         twins = url_twins(url)
         found = {source.url: source for source in self.filter(url__in=twins)}
         return next((found[twin] for twin in twins if twin in found), None)

@@ -80,5 +80,5 @@ def indicator_card(indicator) -> str:
         indicator.get_absolute_url(),
         indicator.name,
         state,
-        warning if warning else mark_safe(""),
+        warning,
     )

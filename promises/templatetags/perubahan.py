@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from ..formatting import reading_value
+from ..formatting import person, reading_value
 from ..models import StatusChange
 from ..models.log import LogKind
 from .situs import interpolate, source_cite, status_badge, verification_badge
@@ -99,10 +99,6 @@ def _figure(entry, reading) -> SafeString:
     )
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _by(entry) -> SafeString:
     """Who: the reader whose report it rests on, the editor, and the editor who approved it."""
     said = []
@@ -114,9 +110,9 @@ def _by(entry) -> SafeString:
             else mark_safe(_("berdasarkan laporan pembaca"))
         )
     if entry.editor:
-        said.append(interpolate(_("oleh %(name)s"), name=_name(entry.editor)))
+        said.append(interpolate(_("oleh %(name)s"), name=person(entry.editor)))
     else:
         said.append(mark_safe(_("oleh tim Pantau Janji · penilaian awal")))
     if entry.approved_by:
-        said.append(interpolate(_("disetujui oleh %(name)s"), name=_name(entry.approved_by)))
+        said.append(interpolate(_("disetujui oleh %(name)s"), name=person(entry.approved_by)))
     return mark_safe(" · ".join(said))

@@ -114,9 +114,10 @@ class Desk:
 
     def suggestions(self, text: str, published, url: str = "") -> dict:
         """Figures found in the pasted text, each with the indicator it most likely belongs to, what it likely
-        counts and the date it holds at, and the promises the text shares most words with."""
+        counts and the date it holds at, the promises the text shares most words with, and the day the article
+        reports on (`extraction.article_date`)."""
         if not text.strip():
-            return {"figures": [], "promises": []}
+            return {"figures": [], "promises": [], "day": published}
         key = (text, published, url)
         if key not in self._suggestions:  # adding the chosen ones reads them, then the page shows them
             self._suggestions[key] = self._suggest(text, published, url)
@@ -158,7 +159,7 @@ class Desk:
         by_pk = {promise.pk: promise for promise in self.promises}
         labels = [(pk, f"{p.title} {p.description}") for pk, p in by_pk.items()]
         ranked = extraction.rank_by_sentence(text, labels, limit=MAX_PROMISE_SUGGESTIONS)
-        return {"figures": figures, "promises": [by_pk[pk] for pk in ranked]}
+        return {"figures": figures, "promises": [by_pk[pk] for pk in ranked], "day": day}
 
 
 def _kept_loaded_at(page: "Desk") -> str | None:
@@ -360,8 +361,9 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
         context["same_headline"] = Source.objects.filter(headline__iexact=headline).order_by("pk").first()
     published = _published(page, article_raw | {"url": url})
     suggestions = page.suggestions(article_raw.get("text", ""), published, url)
-    day = extraction.article_date(article_raw.get("text", ""), published=published, url=url)
-    if page.administration.before_term(day):  # said once, before any row: its figures belong to the previous term
+    if page.administration.before_term(
+        day := suggestions["day"]
+    ):  # said once, before any row: its figures belong to the previous term
         context["before_term_day"] = day
     context |= {
         "administration": page.administration,
