@@ -5,8 +5,9 @@ other ORM write, so no path can leave a cached page stale (promises/cache.py). U
 name the editor of each change ("oleh …"), so renaming one bumps as well.
 
 `page_scopes()` says which pages a row is on, where that is known for sure: a status change, a figure or a
-log entry is on its promise's and its indicator's pages (and the list pages); anything else (a source, a
-claim, a sector, an indicator's own edit, which may rename its page) changes every page.
+log entry is on its promise's and its indicator's pages (and the list pages); a new source only on the list
+pages until something links it (and that link bumps its own pages); anything else (a source's edit, a claim, a
+sector, an indicator's own edit, which may rename its page) changes every page.
 """
 
 from django.apps import apps
@@ -41,6 +42,7 @@ def page_scopes(instance, created: bool = False) -> tuple[str, ...] | None:
         PromiseSource,
         Reading,
         Report,
+        Source,
         StatusChange,
         StatusProposal,
     )
@@ -54,6 +56,8 @@ def page_scopes(instance, created: bool = False) -> tuple[str, ...] | None:
             return _indicator_scopes(instance)
         case StatusChange() | StatusProposal() | PromiseSource():
             return (cache.promise_scope(instance.promise_id),)
+        case Source() if created:  # on no page yet but the lists (/sumber/, search, downloads) until linked
+            return (cache.LISTS,)
         case LogEntry() | Report():
             scopes = (cache.promise_scope(instance.promise_id),) if instance.promise_id else ()
             return scopes + ((cache.indicator_scope(instance.indicator.slug),) if instance.indicator_id else ())

@@ -36,11 +36,13 @@ def _test_settings(settings, tmp_path):
 def _versions_read_every_time(settings):
     """Every request reads the data versions: no stamp file (promises/cache.py), so query counts do not depend
     on it, and nothing remembered from an earlier test. VersionStampTests and the tests that start app
-    processes turn it on."""
+    processes turn it on. No cards or log rows kept from an earlier test either (promises/fragments.py)."""
     from promises import cache as data_version
+    from promises import fragments
 
     settings.VERSION_STAMP_FILE = ""
     data_version._memo.clear()
+    fragments.forget()
 
 
 @pytest.fixture(autouse=True)

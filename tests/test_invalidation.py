@@ -58,7 +58,6 @@ class InvalidationScopeTests(TestCase):
 
     def test_a_status_change_renders_its_promises_pages_and_the_lists_again_not_the_others(self):
         def change():
-            # (not helpers.rate, which makes a new source, and a new source is on every page)
             services.change_status(
                 self.a,
                 expected_version=self.a.version,
@@ -103,6 +102,12 @@ class InvalidationScopeTests(TestCase):
         )
         self.warm()
         assert self.write(lambda: Promise.objects.get(pk=self.a.pk).save()) == self.A | self.LISTS
+
+    def test_a_new_source_renders_the_lists_again_and_with_a_new_figure_its_pages(self):
+        # a new source is on no promise's or indicator's page until something cites it
+        assert self.write(make_source) == self.LISTS
+        self.warm()
+        assert self.write(lambda: make_reading(self.indicator_a, value=Decimal(5))) == self.A | self.LISTS
 
     def test_a_source_or_an_indicators_own_edit_renders_every_page_again(self):
         self.source.outlet = "Media baru"

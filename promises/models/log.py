@@ -30,6 +30,11 @@ class LogQuerySet(models.QuerySet):
             .order_by("-created_at", "-pk")
         )
 
+    def for_log_keys(self):
+        """Entries newest first as the keys of their rows (promises/fragments.py): pk, the scopes they are on, and
+        when they were made."""
+        return self.order_by("-created_at", "-pk").values("pk", "promise_id", "indicator__slug", "created_at")
+
 
 class LogKind(models.TextChoices):
     """What an entry records."""

@@ -25,13 +25,19 @@ REASON_KINDS = {
 
 @register.simple_tag
 def log_rows(entries) -> str:
-    rows = [_row(entry) for entry in entries]
+    """The list of `entries`, loaded with LogEntryQuerySet.for_log()."""
+    return log_list([log_row(entry) for entry in entries])
+
+
+@register.simple_tag
+def log_list(rows) -> str:
+    """The list of rows already drawn (promises/fragments.py)."""
     if not rows:
         rows = [format_html("<li>{}</li>", mark_safe(_("Belum ada perubahan.")))]
     return format_html('<ol class="changes">\n{}\n</ol>', mark_safe("\n".join(rows)))
 
 
-def _row(entry) -> SafeString:
+def log_row(entry) -> SafeString:
     change, reading = entry.status_change, entry.reading
     created = template_localtime(entry.created_at)
     kind = change.get_kind_display() if change and change.kind != StatusChange.Kind.CHANGE else entry.get_kind_display()

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import charts, services, sharing
+from .. import charts, fragments, services, sharing
 from ..forms import (
     ConflictMarkForm,
     IndicatorFilterForm,
@@ -38,8 +38,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     every = Indicator.objects.filter(promise__administration=administration)
     found = form.filter(every)
     page = Paginator(found, INDICATORS_PAGE_SIZE).get_page(request.GET.get("halaman"))
-    if not isinstance(found, list):  # the cards need their figures: those of this page only
-        page.object_list = list(page.object_list.for_cards())
+    # A list comes with the cards' figures (the filter needed them); a query, with its page's pks and slugs only.
+    if not (loaded := isinstance(found, list)):
+        page.object_list = list(page.object_list.only("pk", "slug"))
     return render(
         request,
         "promises/indicator_list.html",
@@ -47,6 +48,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
             "administration": administration,
             "form": form,
             "page": page,
+            "cards": fragments.indicator_cards(page.object_list, loaded=loaded),
             "total": page.paginator.count if found is every else every.count(),  # unfiltered: counted once
         },
     )

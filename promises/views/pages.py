@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import charts, sharing
+from .. import charts, fragments, sharing
 from ..middleware import cached_page
 from ..models import Administration, Claim, Indicator, LogEntry, Promise, SiteProfile
 from .open_data import LICENCE_NAME, LICENCE_URL
@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     promises = Promise.objects.filter(administration=administration)
     indicators = Indicator.objects.filter(promise__administration=administration)
     # Read in the order of their index (IndicatorQuerySet.with_realised_total), so the first four end the walk.
-    featured = list(indicators.with_realised_total().for_cards()[:FEATURED])
+    featured = list(indicators.with_realised_total().only("pk", "slug")[:FEATURED])
     counts = promises.dashboard_counts()
     claim = Claim.objects.filter(administration=administration).latest_first().with_count().first()
     return render(
@@ -37,13 +37,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "status_counts": counts.by_origin["all"],
             "documentation": counts.documentation,
             "sectors": charts.sector_bars(counts.by_sector),
-            "indicators": featured,
+            "cards": fragments.indicator_cards(featured),
             "indicator_count": indicators.count(),
-            "changes": (changes := list(LogEntry.objects.filter(promise__administration=administration).for_log()[:8])),
+            "changes": fragments.log_rows(
+                changes := list(LogEntry.objects.filter(promise__administration=administration).for_log_keys()[:8])
+            ),
             "share_text": sharing.dashboard_text(
                 counts.by_origin["kampanye"],
                 claim,
-                timezone.localdate(changes[0].created_at) if changes else None,
+                timezone.localdate(changes[0]["created_at"]) if changes else None,
                 sharing.absolute(request, request.path),
             ),
             "page_link": sharing.absolute(request, request.path),
@@ -71,8 +73,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_page
 def change_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(LogEntry.objects.for_log(), CHANGES_PAGE_SIZE).get_page(request.GET.get("halaman"))
-    return render(request, "promises/change_list.html", {"page": page})
+    page = Paginator(LogEntry.objects.for_log_keys(), CHANGES_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(request, "promises/change_list.html", {"page": page, "rows": fragments.log_rows(page.object_list)})
 
 
 @require_safe

@@ -1,0 +1,158 @@
+"""Cards and log rows kept between renders (promises/fragments.py): reused exactly while the page of their
+promise or indicator would be, redrawn after any write that touches them, never shown stale."""
+
+import re
+from decimal import Decimal
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from promises import fragments
+from promises.models import Indicator, LogEntry, Promise
+
+from .helpers import grow, make_editor, make_reading, rate
+from .test_pages import WITHOUT_PAGE_CACHE
+
+INDICATORS = reverse("promises:indicators")
+CHANGES = reverse("promises:changes")
+HOME = reverse("promises:home")
+
+
+def card(page: str, indicator: Indicator) -> str:
+    """The card of `indicator` on `page`."""
+    found = re.search(
+        rf'<article class="card indicator">\s*<h3 lang="id"><a href="{indicator.get_absolute_url()}">.*?</article>',
+        page,
+        re.S,
+    )
+    assert found, indicator.slug
+    return found[0]
+
+
+def row(page: str, entry: LogEntry) -> str:
+    found = re.search(rf'<li id="{entry.anchor}">.*?</li>', page, re.S)
+    assert found, entry.anchor
+    return found[0]
+
+
+def loaded_figures_of(queries) -> set[int]:
+    """The indicators whose figures a render loaded (the cards it drew)."""
+    ids = set()
+    for query in queries:
+        if query["sql"].startswith('SELECT "promises_reading"."id"') and (
+            found := re.search(r'"indicator_id" IN \(([\d, ]+)\)', query["sql"])
+        ):
+            ids |= {int(n) for n in found[1].split(",")}
+    return ids
+
+
+@override_settings(MIDDLEWARE=WITHOUT_PAGE_CACHE)
+class FragmentTests(TestCase):
+    def setUp(self):
+        grow(3)
+        self.first, self.second, self.third = Indicator.objects.order_by("pk")
+
+    def render(self, url: str) -> tuple[str, list]:
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(url)
+        assert response.status_code == 200
+        return response.text, queries.captured_queries
+
+    def test_a_page_drawn_from_kept_cards_is_the_same_page_without_loading_their_figures(self):
+        fresh, first = self.render(INDICATORS)
+        kept, second = self.render(INDICATORS)
+        assert kept == fresh
+        assert loaded_figures_of(first) == {self.first.pk, self.second.pk, self.third.pk}
+        assert loaded_figures_of(second) == set()
+        assert len(second) == len(first) - 3  # no indicators, figures or conflict marks
+
+    def test_a_new_figure_redraws_its_own_card_only(self):
+        self.render(INDICATORS)
+        make_reading(self.second, value=Decimal(777))
+        page, queries = self.render(INDICATORS)
+        assert loaded_figures_of(queries) == {self.second.pk}
+        assert "777 unit" in card(page, self.second)
+        assert "777 unit" not in card(page, self.first)
+
+    def test_a_status_change_redraws_the_cards_and_rows_of_its_promise_only(self):
+        self.render(CHANGES)
+        promise = Promise.objects.get(pk=self.first.promise_id)
+        rate(promise, Promise.Status.TERSENDAT, reason="Pekerjaan berhenti menurut sumber.")
+        page, queries = self.render(CHANGES)
+        newest = LogEntry.objects.order_by("-pk").first()
+        assert "Pekerjaan berhenti menurut sumber." in row(page, newest)
+        drawn = next(
+            q["sql"]
+            for q in queries
+            if q["sql"].startswith('SELECT "promises_logentry"."id", "promises_logentry"."kind"')
+        )
+        ids = {int(n) for n in re.search(r'"promises_logentry"\."id" IN \(([\d, ]+)\)', drawn)[1].split(",")}
+        assert ids == set(LogEntry.objects.filter(promise=promise).values_list("pk", flat=True))
+
+    def test_a_promise_renamed_is_renamed_in_every_row_about_it(self):
+        self.render(CHANGES)
+        promise = self.first.promise
+        Promise.objects.filter(pk=promise.pk).update(title="Judul yang diperbaiki")  # no signal: the service's bump
+        from promises import cache as data_version
+
+        data_version.set_new_scopes([data_version.promise_scope(promise.pk)])
+        page, _queries = self.render(CHANGES)
+        for entry in LogEntry.objects.filter(promise=promise):
+            assert "Judul yang diperbaiki" in row(page, entry)
+
+    def test_an_outlet_renamed_is_renamed_on_every_card(self):
+        # a source is on pages of unknown reach: its edit changes the global version, and every card is redrawn
+        self.render(INDICATORS)
+        for indicator in (self.first, self.second, self.third):
+            source = indicator.readings.order_by("-as_of").first().source
+            source.outlet = "Media Baru"
+            source.save()
+        page, queries = self.render(INDICATORS)
+        assert loaded_figures_of(queries) == {self.first.pk, self.second.pk, self.third.pk}
+        for indicator in (self.first, self.second, self.third):
+            assert "Media Baru" in card(page, indicator)
+
+    def test_an_editor_renamed_is_renamed_in_every_row_they_made(self):
+        editor = make_editor("penyunting")
+        rate(Promise.objects.get(pk=self.first.promise_id), Promise.Status.TERSENDAT, editor=editor)
+        self.render(CHANGES)
+        editor.first_name, editor.last_name = "Maria", "Lado"
+        editor.save()
+        page, _queries = self.render(CHANGES)
+        assert "oleh Maria Lado" in row(page, LogEntry.objects.filter(editor=editor).get())
+
+    def test_cards_are_kept_per_language(self):
+        self.render(INDICATORS)
+        with translation.override("en"):
+            english, queries = self.render(reverse("promises:indicators"))
+        assert loaded_figures_of(queries) == {self.first.pk, self.second.pk, self.third.pk}
+        assert "of target" in english
+
+    def test_a_page_with_its_cards_and_rows_kept_costs_the_same_queries_with_ten_times_the_data(self):
+        def kept() -> dict[str, int]:
+            counts = {}
+            for url in (HOME, INDICATORS, CHANGES):
+                self.render(url)
+                counts[url] = len(self.render(url)[1])
+            return counts
+
+        before = kept()
+        grow(30)
+        assert kept() == before
+
+    def test_a_row_deleted_while_the_page_is_drawn_is_left_out(self):
+        gone = {"pk": 0, "promise_id": None, "indicator__slug": None}
+        [entry] = LogEntry.objects.for_log_keys()[:1]
+        rows = fragments.log_rows([gone, entry])
+        assert len(rows) == 1 and f'id="{LogEntry.objects.get(pk=entry["pk"]).anchor}"' in rows[0]
+
+    def test_no_more_than_the_limit_is_kept(self):
+        limit, fragments.LIMIT = fragments.LIMIT, 2
+        try:
+            self.render(INDICATORS)
+            assert len(fragments._kept) == 2
+        finally:
+            fragments.LIMIT = limit
