@@ -1,5 +1,6 @@
 """Every public page answers, shows what a reader needs, and costs a fixed number of queries."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -495,3 +496,64 @@ class LogRowTests(TestCase):
         assert "<strong>921 unit</strong>" in page
         assert '<p dir="auto" lang="id">Alasan: Angka yang benar 921.</p>' in page
         assert "oleh editor" in page
+
+
+class SourceRowTests(TestCase):
+    """A row of /sumber/ (templatetags/sumber.py) in each of its states, in Indonesian and English."""
+
+    def setUp(self):
+        from datetime import UTC, datetime
+
+        from promises.models import SourceReplacement
+
+        self.promise = make_promise(code="PG-9", title="Air bersih <untuk> semua")
+        self.wrong = make_source(
+            headline="Berita yang salah", outlet="Media Lama", published=None, published_note="Tanggal tidak tercantum"
+        )
+        self.right = make_source(headline="Berita yang benar", outlet="Media Baru")
+        SourceReplacement.objects.create(
+            old=self.wrong,
+            new=self.right,
+            reason="Tautan lama menunjuk ke berita lain.",
+            created_at=datetime(2025, 9, 3, 23, 30, tzinfo=UTC),  # 4 September in Kupang (UTC+8)
+        )
+        self.partisan = make_source(
+            headline="Rilis tim pemenangan",
+            reliability=Source.Reliability.PARTISAN,
+            reliability_note="Dari tim kampanye",
+        )
+        self.noted = make_source(headline="Berita dengan catatan", reliability_note="Judul berubah setelah terbit")
+        self.label = make_source(headline="Dokumen RPJMD", headline_is_label=True, kind="dokumen")
+        self.promise.source_links.create(source=self.right, note="")
+
+    def row(self, page: str, source) -> str:
+        found = re.search(rf'<li id="sumber-{source.pk}">.*?</li>', page, re.S)
+        assert found, source.pk
+        return re.sub(r"\s+", " ", found[0])
+
+    def test_each_state_of_a_source_row(self):
+        page = self.client.get(reverse("promises:sources")).text
+        wrong = self.row(page, self.wrong)
+        assert "Media Lama · Tanggal terbit tidak diketahui · " in wrong
+        assert (
+            '<p class="warn">Diganti pada 4 September 2025: Tautan lama menunjuk ke berita lain. Sumber pengganti: '
+            in wrong
+        )
+        assert f'href="{self.right.url}"' in wrong
+        partisan = self.row(page, self.partisan)
+        assert '<p class="warn">⚠ Keandalan rendah: partisan. Dari tim kampanye</p>' in partisan
+        assert '<p class="meta">Catatan: Judul berubah setelah terbit</p>' in self.row(page, self.noted)
+        assert ">[Dokumen RPJMD]</a>" in self.row(page, self.label)
+        right = self.row(page, self.right)
+        assert "Media Baru · 14 Agustus 2025 · " in right
+        assert (
+            f'Dipakai untuk: <a href="{self.promise.get_absolute_url()}">PG-9 <span dir="auto" lang="id">'
+            "Air bersih &lt;untuk&gt; semua</span></a>"
+        ) in right
+
+    def test_a_source_row_in_english(self):
+        page = self.client.get("/en" + reverse("promises:sources")).text
+        assert "Publication date unknown" in self.row(page, self.wrong)
+        assert "Replaced on 4 September 2025: " in self.row(page, self.wrong)
+        assert "Low reliability: partisan" in self.row(page, self.partisan)
+        assert "Used for: " in self.row(page, self.right)

@@ -177,3 +177,37 @@ def test_one_status_change_in_the_log_is_singular_in_english_and_the_download_of
         assert str(LogKind.STATUS.label) == "Status change"
         assert "Status changes" in [str(table.title) for table in TABLES.values()]
     assert str(LogKind.STATUS.label) == "Perubahan status"
+
+
+class LabelTests(SimpleTestCase):
+    """get_FOO_display() (promises/models/labels.py) says what Django's own says, in the active language."""
+
+    def test_every_label_of_every_labelled_model_is_djangos_own_in_both_languages(self):
+        from django.apps import apps
+        from django.db import models
+
+        from promises.models.labels import Labelled
+
+        checked = 0
+        for model in apps.get_app_config("promises").get_models():
+            if not issubclass(model, Labelled):
+                continue
+            for field in model._meta.concrete_fields:
+                if not field.choices:
+                    continue
+                for value in [value for value, _label in field.flatchoices] + ["bukan-pilihan", ""]:
+                    instance = model()
+                    setattr(instance, field.attname, value)
+                    for language in ("id", "en"):
+                        with translation.override(language):
+                            ours = getattr(instance, f"get_{field.name}_display")()
+                            assert ours == models.Model._get_FIELD_display(instance, field), (model, field, value)
+                            checked += 1
+        assert checked > 100
+
+    def test_a_label_is_translated_when_it_is_asked_for(self):
+        change = Promise(status=Status.TIDAK_DITEPATI)
+        with translation.override("id"):
+            assert change.get_status_display() == "Tidak ditepati"
+        with translation.override("en"):
+            assert change.get_status_display() == "Broken"

@@ -5,13 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import formatting, search
+from .addresses import address
 from .conflict import Conflict, find_conflicts
 from .dates import AS_OF_NOT_IN_FUTURE, Precision
+from .labels import Labelled
 from .promise import Verification
 
 
@@ -128,7 +129,7 @@ class IndicatorQuerySet(models.QuerySet):
         ).prefetch_related(models.Prefetch("readings", Reading.objects.select_related("source")), "conflict_marks")
 
 
-class Indicator(models.Model):
+class Indicator(Labelled, models.Model):
     """A countable programme milestone, e.g. bins delivered to RTs."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -203,7 +204,7 @@ class Indicator(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("promises:indicator", kwargs={"slug": self.slug})
+        return address("promises:indicator", slug=self.slug)
 
     def clean(self) -> None:
         if scale := scale_in_unit(self.unit):
@@ -290,7 +291,7 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
-class Reading(models.Model):
+class Reading(Labelled, models.Model):
     """One figure for an indicator from one source: the ledger never averages them away."""
 
     Counts = Counts

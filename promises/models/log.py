@@ -11,13 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import search
 from ..formatting import reading_value
+from .addresses import address
+from .labels import Labelled
 
 
 class LogQuerySet(models.QuerySet):
@@ -68,7 +69,7 @@ class AppendOnly(models.Model):
         raise ValidationError(self.delete_refused)
 
 
-class LogEntry(AppendOnly):
+class LogEntry(Labelled, AppendOnly):
     Kind = LogKind
 
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind)
@@ -131,7 +132,7 @@ class LogEntry(AppendOnly):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("promises:change", kwargs={"pk": self.pk})
+        return address("promises:change", pk=self.pk)
 
     def index_text(self) -> str:
         """The public text of the entry: the reason of its status change, its note, the promise's code and the

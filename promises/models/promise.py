@@ -4,13 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .. import search
 from ..search import fold  # noqa: F401  (imported from here by the importer and the synthetic data)
+from .addresses import address
+from .labels import Labelled
 from .log import AppendOnly
 
 
@@ -192,7 +193,7 @@ class PromiseQuerySet(models.QuerySet):
         )
 
 
-class Promise(models.Model):
+class Promise(Labelled, models.Model):
     """A promise (janji): what was promised, where, and where it stands now."""
 
     Status = Status
@@ -306,7 +307,7 @@ class Promise(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("promises:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return address("promises:detail", pk=self.pk, slug=self.slug)
 
     def index_text(self) -> str:
         """Code, title, description and OPD: what the promise list shows."""
@@ -344,7 +345,7 @@ class StatusChangeQuerySet(models.QuerySet):
         return self.select_related("promise", "editor").prefetch_related("sources").order_by("-created_at", "-pk")
 
 
-class StatusChange(AppendOnly):
+class StatusChange(Labelled, AppendOnly):
     """One row of a promise's public timeline. Append-only: never edited, never deleted."""
 
     edit_refused = _("Riwayat status tidak dapat diubah.")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .labels import Labelled
 from .promise import Status, Verification
 
 
@@ -25,7 +26,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class StatusProposal(models.Model):
+class StatusProposal(Labelled, models.Model):
     class State(models.TextChoices):
         WAITING = "menunggu", _("Menunggu persetujuan")
         APPROVED = "disetujui", _("Disetujui")

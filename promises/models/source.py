@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import search
 from .dates import PUBLISHED_NOT_IN_FUTURE, Precision
+from .labels import Labelled
 
 DROPPED_QUERY_KEYS = {"fbclid", "gclid"}
 
@@ -116,7 +117,7 @@ class SourceQuerySet(models.QuerySet):
         return self.prefetch_related("promise_links__promise", replacements).order_by(*list_order())
 
 
-class Source(models.Model):
+class Source(Labelled, models.Model):
     """An article or document that a status, a figure or a claim rests on."""
 
     Kind = Kind

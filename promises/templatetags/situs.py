@@ -131,21 +131,14 @@ def source_cite(source, new_tab: bool = False) -> str:
 
 @register.simple_tag
 def claim_items(items) -> str:
-    """The promises a government claim presents, each linked with its note: a simple tag because /klaim/ draws
-    about 400 of them a page at 100x (the template loop was most of its render)."""
+    """The promises a government claim presents (ClaimItemQuerySet.attach_to: address, code, title, note), each
+    linked with its note: a simple tag because /klaim/ draws about 400 of them a page at 100x (the template loop
+    was most of its render)."""
     return format_html(
         "<ul>{}</ul>",
         format_html_join(
             "",
             '<li><a href="{}">{} {}</a>{}</li>',
-            (
-                (
-                    item.promise.get_absolute_url(),
-                    item.promise.code,
-                    item.promise.title,
-                    format_html(": {}", item.note) if item.note else "",
-                )
-                for item in items
-            ),
+            ((url, code, title, format_html(": {}", note) if note else "") for url, code, title, note in items),
         ),
     )

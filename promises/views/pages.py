@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from .. import charts, fragments, sharing
 from ..middleware import cached_page
-from ..models import Administration, Claim, Indicator, LogEntry, Promise, SiteProfile
+from ..models import Administration, Claim, ClaimItem, Indicator, LogEntry, Promise, SiteProfile
 from .open_data import LICENCE_NAME, LICENCE_URL
 
 CHANGES_PAGE_SIZE = 50
@@ -65,8 +65,9 @@ FEATURED = 4
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Every government claim side by side, each with what it presented, never only the latest."""
     administration = Administration.objects.default_or_404()
-    claims = Claim.objects.filter(administration=administration).latest_first().with_items()
+    claims = Claim.objects.filter(administration=administration).latest_first()
     page = Paginator(claims, CLAIMS_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page.object_list = ClaimItem.objects.attach_to(list(page.object_list))
     return render(request, "promises/claim_list.html", {"administration": administration, "claims": page, "page": page})
 
 
