@@ -1,4 +1,5 @@
-"""Fragments: the HTML of one indicator card or one row of the log of changes, kept by each process under the
+"""Fragments: the HTML of one indicator card or one row of the log of changes (and what a feed says of one log
+entry), kept by each process under the
 versions of the scopes it shows (promises/cache.py), so that after a save a list page re-renders the card or
 row that changed, not all 30 or 50 of them, and loads the figures and sources of those only.
 
@@ -25,7 +26,7 @@ from .models import Indicator, LogEntry
 
 LIMIT = 4000
 
-_kept: OrderedDict[tuple, tuple[str, SafeString]] = OrderedDict()
+_kept: OrderedDict[tuple, tuple[str, object]] = OrderedDict()
 
 
 def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> list[SafeString]:
@@ -48,26 +49,32 @@ def log_rows(entries: Sequence[dict]) -> list[SafeString]:
     in their order; the entries of the rows not kept are loaded with everything a row shows (2 queries)."""
     from .templatetags.perubahan import log_row
 
+    return log_items(entries, log_row, kind="row")
+
+
+def log_items[T](entries: Sequence[dict], make: Callable[[LogEntry], T], kind: str = "feed") -> list[T]:
+    """`make(entry)` for log entries given as for_log_keys() dicts, kept like the rows (the feeds' entries)."""
+
     def scopes(entry: dict) -> tuple[str, ...]:
         return (
             *((data_version.promise_scope(entry["promise_id"]),) if entry["promise_id"] else ()),
             *((data_version.indicator_scope(entry["indicator__slug"]),) if entry["indicator__slug"] else ()),
         )
 
-    def draw(missing: list[dict]) -> list[SafeString]:
+    def draw(missing: list[dict]) -> list[T | None]:
         full = LogEntry.objects.filter(pk__in=[e["pk"] for e in missing]).for_log().order_by().in_bulk()
-        return [log_row(full[e["pk"]]) if e["pk"] in full else None for e in missing]
+        return [make(full[e["pk"]]) if e["pk"] in full else None for e in missing]
 
-    return _fragments("row", entries, scopes, draw, pk=lambda e: e["pk"])
+    return _fragments(kind, entries, scopes, draw, pk=lambda e: e["pk"])
 
 
 def _fragments(
     kind: str,
     items: Sequence,
     scopes: Callable[..., Iterable[str]],
-    draw: Callable[[list], list[SafeString | None]],
+    draw: Callable[[list], list],
     pk: Callable = lambda item: item.pk,
-) -> list[SafeString]:
+) -> list:
     if not items:
         return []
     language = get_language()

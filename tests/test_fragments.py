@@ -103,6 +103,21 @@ class FragmentTests(TestCase):
         for entry in LogEntry.objects.filter(promise=promise):
             assert "Judul yang diperbaiki" in row(page, entry)
 
+    def test_a_feed_entry_says_the_promises_new_title_and_a_new_change_at_once(self):
+        promise = Promise.objects.get(pk=self.first.promise_id)
+        feed = reverse("promises:changes_feed")
+        self.render(feed)
+        promise.title = "Judul yang diperbaiki"
+        promise.save()
+        rate(Promise.objects.get(pk=self.second.promise_id), Promise.Status.TERSENDAT)
+        page, _queries = self.render(feed)
+        titles = re.findall(r"<title>(.*?)</title>", page)
+        assert (
+            sum("Judul yang diperbaiki" in title for title in titles)
+            == LogEntry.objects.filter(promise=promise).count()
+        )
+        assert "Tersendat" in titles[1]  # the newest entry, after the feed's own title
+
     def test_an_outlet_renamed_is_renamed_on_every_card(self):
         # a source is on pages of unknown reach: its edit changes the global version, and every card is redrawn
         self.render(INDICATORS)
