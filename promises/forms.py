@@ -14,6 +14,7 @@ from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precisio
 from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
 from .models.text import invisible_character
+from .widgets import QuickSelect
 
 # Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself).
 NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
@@ -33,6 +34,7 @@ def sector_filter() -> forms.ModelChoiceField:
         to_field_name="slug",
         required=False,
         empty_label=_("Semua bidang"),
+        widget=QuickSelect,
     )
 
 
@@ -42,13 +44,22 @@ class PromiseFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari janji"), required=False, max_length=100)
     bidang = sector_filter()
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Semua status")), *Promise.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", _("Semua status")), *Promise.Status.choices],
+        required=False,
+        widget=QuickSelect,
     )
     verifikasi = forms.ChoiceField(
-        label=_("Verifikasi"), choices=[("", _("Semua tingkat")), *Promise.Verification.choices], required=False
+        label=_("Verifikasi"),
+        choices=[("", _("Semua tingkat")), *Promise.Verification.choices],
+        required=False,
+        widget=QuickSelect,
     )
     asal = forms.ChoiceField(
-        label=_("Asal janji"), choices=[("", _("Semua asal")), *Promise.Origin.choices], required=False
+        label=_("Asal janji"),
+        choices=[("", _("Semua asal")), *Promise.Origin.choices],
+        required=False,
+        widget=QuickSelect,
     )
     urut = forms.ChoiceField(
         label=_("Urutkan"),
@@ -59,6 +70,7 @@ class PromiseFilterForm(forms.Form):
             ("terbaru", _("Terakhir diperbarui")),
         ],
         required=False,
+        widget=QuickSelect,
     )
 
     def filter(self, promises):
@@ -88,7 +100,9 @@ class IndicatorFilterForm(forms.Form):
     }
 
     bidang = sector_filter()
-    keadaan = forms.ChoiceField(label=_("Keadaan angka"), choices=[("", _("Semua")), *STATES.items()], required=False)
+    keadaan = forms.ChoiceField(
+        label=_("Keadaan angka"), choices=[("", _("Semua")), *STATES.items()], required=False, widget=QuickSelect
+    )
 
     def filter(self, indicators):
         """The indicators (a queryset) narrowed by sector and state: in SQL but for "bertentangan", which needs

@@ -557,3 +557,32 @@ class SourceRowTests(TestCase):
         assert "Replaced on 4 September 2025: " in self.row(page, self.wrong)
         assert "Low reliability: partisan" in self.row(page, self.partisan)
         assert "Used for: " in self.row(page, self.right)
+
+
+class FilterSelectTests(PageDataTestCase):
+    """The public filter forms' selects (promises/widgets.py) are the HTML Django's own Select writes."""
+
+    def test_every_filter_select_is_djangos_html_in_both_languages_with_and_without_a_choice(self):
+        from django import forms
+        from django.utils import translation
+
+        from promises.forms import IndicatorFilterForm, PromiseFilterForm
+        from promises.views.sources import SourceFilterForm
+        from promises.widgets import QuickSelect
+
+        make_source(outlet="Media & <Co>", published=None, published_note="tanpa tanggal")
+        filled = {"bidang": Promise.objects.first().sector.slug, "status": "dalam_proses", "keadaan": "belum"}
+        compared = 0
+        for language in ("id", "en"):
+            with translation.override(language):
+                for form_class in (PromiseFilterForm, IndicatorFilterForm, SourceFilterForm):
+                    for data in ({}, filled | {"media": "Media & <Co>", "tahun": "2025", "urut": "judul"}):
+                        form = form_class(data)
+                        for name, field in form.fields.items():
+                            if not isinstance(field.widget, QuickSelect):
+                                continue
+                            ours = str(form[name])
+                            field.widget = forms.Select(choices=field.choices)
+                            assert str(form[name]) == ours, (form_class, name)
+                            compared += 1
+        assert compared == 2 * 2 * (5 + 2 + 2)

@@ -17,6 +17,7 @@ from ..middleware import cached_page
 from ..models import Source
 from ..models.source import LIST_PAGE_SIZE
 from ..permissions import Editing
+from ..widgets import QuickSelect
 from .answers import answer
 
 LIST = "promises/source_list.html"
@@ -30,7 +31,7 @@ class SourceFilterForm(forms.Form):
     (the page cache keeps exactly these: middleware._params_read)."""
 
     q = forms.CharField(label=gettext_lazy("Cari sumber"), required=False, max_length=100)
-    media = forms.ChoiceField(label=gettext_lazy("Media / penerbit"), required=False)
+    media = forms.ChoiceField(label=gettext_lazy("Media / penerbit"), required=False, widget=QuickSelect)
     # a code, not a list of every promise: the list would grow with the data (perf: 0,5 MB at 100x)
     janji = forms.CharField(
         label=gettext_lazy("Dipakai untuk janji (kode)"),
@@ -38,7 +39,7 @@ class SourceFilterForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("mis. PG-4"), "size": 8}),
     )
-    tahun = forms.ChoiceField(label=gettext_lazy("Tahun terbit"), required=False)
+    tahun = forms.ChoiceField(label=gettext_lazy("Tahun terbit"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         """The choices are what the data holds (one query: the outlets with their years)."""
