@@ -7,8 +7,9 @@ bin/bench_data.py, so the pages really hold N× the rows), with gunicorn (one sy
 1. hits: every public cached page, the feeds and /data/ with wrk, interleaved in each round with the two
    ceilings, the same bytes as a static file from whitenoise (a) and from nginx (b); req/s and server CPU ms
    per request (ticks of gunicorn's workers + PostgreSQL's backends + nginx's workers, divided by requests);
-2. cold: each cached page right after a write (X-Page-Cache: miss), wall ms and CPU ms: after what one
-   editor's save invalidates (the final line's figure), and after a new global version (nothing kept reused);
+2. cold: each cached page right after a write (X-Page-Cache: miss), wall ms and CPU ms: after a new global
+   version (nothing kept reused: the final line's figure, as in earlier runs), and after what one editor's save
+   invalidates (printed beside it);
 3. editor: a logged-in editor's promise, indicator, dashboard and desk pages, wall ms;
 4. save: one htmx status change on an idle server, p50/p99;
 5. reads under writes: wrk over a mix of public pages while an editor saves 0, 1 and 5 times a second
@@ -931,15 +932,17 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
     top = max(results, key=lambda m: m["size"])
     cached = [r for m in results for r in m["hits"] if not r["page"].startswith("(")]
     worst_hit = min(cached, key=lambda r: r["static_cpu_over_page_cpu"]["median"])
-    worst_cold = max(top["cold"]["save"], key=lambda r: r["wall_ms"]["median"])
-    worst_fully_cold = max(top["cold"]["version"], key=lambda r: r["wall_ms"]["median"])
+    # The final line keeps the measure of earlier runs (after a new global version, nothing kept reused), so the
+    # figures stay comparable; the cold render after a save is printed beside it.
+    worst_cold = max(top["cold"]["version"], key=lambda r: r["wall_ms"]["median"])
+    worst_after_save = max(top["cold"]["save"], key=lambda r: r["wall_ms"]["median"])
     ruw = {(r["path"], r["rate"]): r for r in top["reads_under_writes"]}
     worst_editor = max(top["editor"], key=lambda r: r["ms"]["median"])
     largest = max(history, key=lambda h: h["bytes_raw"])
     figures = {
         "hit_vs_static": worst_hit["static_cpu_over_page_cpu"]["median"],
         "cold_ms_max_100x": worst_cold["wall_ms"]["median"],
-        "cold_ms_max_100x_new_version": worst_fully_cold["wall_ms"]["median"],  # printed, not in the final line
+        "cold_ms_max_100x_after_save": worst_after_save["wall_ms"]["median"],  # printed, not in the final line
         "reads_under_1ws": ruw[("nginx", 1.0)]["ratio"]["median"] if ("nginx", 1.0) in ruw else None,
         "reads_under_5ws": ruw[("nginx", 5.0)]["ratio"]["median"] if ("nginx", 5.0) in ruw else None,
         "largest_page_kb": largest["bytes_raw"] / 1000,
@@ -961,10 +964,11 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
         f"{mark(ge(figures['hit_vs_static'], TARGETS['hit_vs_static']))} hit_vs_static >= 0.80 (CPU per request, worst "
         f"cached page): {figures['hit_vs_static']:.2f}, {worst_hit['page']}",
         f"{mark(le(figures['cold_ms_max_100x'], TARGETS['cold_ms_max']))} cold_ms_max_100x <= 30 (wall ms, "
-        f"slowest page's median, after a save){note}: {figures['cold_ms_max_100x']:.0f} ms, {worst_cold['page']}",
-        f"{mark(le(figures['cold_ms_max_100x_new_version'], TARGETS['cold_ms_max']))} (not in the final line) the "
-        f"same after a new global version, nothing kept reused{note}: "
-        f"{figures['cold_ms_max_100x_new_version']:.0f} ms, {worst_fully_cold['page']}",
+        f"slowest page's median, after a new global version){note}: {figures['cold_ms_max_100x']:.0f} ms, "
+        f"{worst_cold['page']}",
+        f"{mark(le(figures['cold_ms_max_100x_after_save'], TARGETS['cold_ms_max']))} (not in the final line) the "
+        f"same after one editor's save, kept cards and rows reused{note}: "
+        f"{figures['cold_ms_max_100x_after_save']:.0f} ms, {worst_after_save['page']}",
         f"{mark(ge(figures['reads_under_1ws'], TARGETS['reads_1']))} reads_under_1ws >= 0.80 (through nginx): "
         f"{figures['reads_under_1ws']:.2f} (direct to gunicorn: {direct.get('1', float('nan')):.2f})",
         f"{mark(ge(figures['reads_under_5ws'], TARGETS['reads_5']))} reads_under_5ws >= 0.60 (through nginx): "
