@@ -214,6 +214,25 @@ class DeskPageTests(DeskTestCase):
         assert '<option value="media" selected>' in page.split('name="kind"')[1].split("</select>")[0]
         assert "Diisi dari teks artikel, periksa dengan artikelnya: Media / penerbit, Jenis sumber" in page
 
+    def test_who_gives_the_figures_is_filled_in_when_the_text_mostly_quotes_the_mayor_and_said_so(self):
+        text = (
+            "Pemkot Bagikan Kontainer\nWali Kota Kupang menjelaskan Pemkot telah mengadakan 1.300 kontainer. "
+            "“Semua RT dapat,” ujar Wali Kota."
+        )
+        page = self.client.post(DESK, article(text=text, periksa="1")).content.decode()
+        chosen = page.split('name="said_by"')[1].split("</select>")[0]
+        assert '<option value="wali_kota" selected>' in chosen
+        assert "“Disampaikan oleh” diisi dari teks (“Wali Kota Kupang menjelaskan”)" in page
+        rows = self.client.post(DESK, article(text=text, pilih="1", said_by="wali_kota", **{"saran-angka": ["0"]}))
+        assert '<option value="wali_kota" selected>' in rows.content.decode().split('name="angka-0-said_by"')[1]
+        # the editor's own choice stands, and a text that quotes no one clearly fills in nothing
+        typed = self.client.post(DESK, article(text=text, periksa="1", said_by="dprd")).content.decode()
+        assert (
+            '<option value="dprd" selected>' in typed.split('name="said_by"')[1] and "diisi dari teks (“" not in typed
+        )
+        plain = self.client.post(DESK, article(text="Pemkot mengadakan 1.300 kontainer.", periksa="1")).content
+        assert "diisi dari teks (“" not in plain.decode()
+
     def test_what_the_editor_typed_or_a_known_source_is_never_replaced_by_a_guess(self):
         make_source(url="https://lain.example/a", outlet="Suara-NTT", kind="media")
         text = "Judul Lain Dari Halaman Ini\nKUPANG, Suara-ntt.com - Jumat (17/10/2025) – ada 12 unit."

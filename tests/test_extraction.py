@@ -22,6 +22,7 @@ from promises.extraction import (
     rank,
     rank_by_sentence,
     same_unit,
+    speaker,
     url_month,
     urlsplit_path,
 )
@@ -890,3 +891,38 @@ def test_a_count_far_beyond_an_indicator_s_whole_target_is_not_guessed_to_belong
     assert indicator_for(one(text), text, steel) is None  # 25 times its target of 51: other bins
     assert indicator_for(one("Pemkot menyerahkan 40 kontainer sampah."), "", steel) == "steel"
     assert indicator_for(one(text), text, [(*steel[0][:3], None)]) == "steel"  # no target: nothing to compare
+
+
+# --- who an article mostly quotes (extraction.speaker), for "Disampaikan oleh" ---
+
+HEAD, DEPUTY = "dr. Christian Widodo", "Serena Cosgrova Francis"
+
+
+def test_the_seed_articles_quoting_the_mayor_say_so_with_the_words_that_say_it():
+    found = {
+        path.name[:3]: speaker(path.read_text(encoding="utf-8"), HEAD, DEPUTY) for path in sorted(SEEDS.glob("*.txt"))
+    }
+    assert found == {
+        "000": ("wali_kota", "Wali Kota Kupang menyampaikan"),
+        "001": ("wali_kota", "ujar dr. Christian"),
+        "002": None,  # the acting mayor of 2023 and others: not the head of this government
+        "003": ("wali_kota", "Christian menyebut"),
+        "004": ("wali_kota", "Wali Kota Kupang, dr. Christian Widodo memaparkan"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Wakil Wali Kota Serena mengatakan ada 10 unit. “Siap,” ujar Serena.", "wakil_wali_kota"),
+        ("Wali Kota mengatakan 10 unit. Wakil Wali Kota menegaskan 12 unit.", None),  # one each: no choice
+        ("Wali Kota mengatakan 10 unit.", None),  # said once: too little to go on
+        ("Penjabat Wali Kota George mengatakan 20. Pj Wali Kota menegaskan 21.", None),  # not the elected head
+        ("Ketua DPRD Richard Odja mengatakan 5 unit. “Cukup,” ujar Richard Odja. Wali Kota menyebut 7.", None),
+        ("Wali Kota dan Wakil Wali Kota memaparkan capaian. Keduanya mengatakan 30 persen.", None),
+        ("Wali Kota Kupang meninjau 1.300 kontainer. Wali Kota hadir di Oesapa.", None),  # no word of saying
+    ],
+)
+def test_no_speaker_is_suggested_without_a_clear_most_quoted_head_or_deputy(text, expected):
+    found = speaker(text, HEAD, DEPUTY)
+    assert (found[0] if found else None) == expected
