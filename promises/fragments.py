@@ -18,6 +18,7 @@ its own. LIMIT bounds the memory (a card or row is 1–2 KB: a few MB a process)
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
+from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -77,6 +78,8 @@ def _fragments(
 ) -> list:
     if not items:
         return []
+    if settings.DEBUG:  # translations and code change under a running dev server: keep nothing (like pages)
+        return [drawn for drawn in draw(list(items)) if drawn is not None]
     language = get_language()
     wanted = [(item, (kind, language, pk(item)), tuple(scopes(item))) for item in items]
     current = data_version.versions({scope for _item, _key, item_scopes in wanted for scope in item_scopes})

@@ -171,3 +171,10 @@ class FragmentTests(TestCase):
             assert len(fragments._kept) == 2
         finally:
             fragments.LIMIT = limit
+
+    @override_settings(DEBUG=True)
+    def test_a_development_server_keeps_nothing(self):
+        # templates, code and translations change under it, as for whole pages (promises/middleware.py)
+        self.render(INDICATORS)
+        assert loaded_figures_of(self.render(INDICATORS)[1]) == {self.first.pk, self.second.pk, self.third.pk}
+        assert not fragments._kept
