@@ -1,7 +1,7 @@
 """Fragments: the HTML of one indicator card or one row of the log of changes (and what a feed says of one log
-entry), kept by each process under the
-versions of the scopes it shows (promises/cache.py), so that after a save a list page re-renders the card or
-row that changed, not all 30 or 50 of them, and loads the figures and sources of those only.
+entry), kept by each process under the versions of the scopes it shows (promises/cache.py), so that after a save
+a list page re-renders the card or row that changed, not all 30 or 50 of them, and loads the figures and sources
+of those only.
 
 A card shows one indicator (its scope `indicator:<slug>`, which a figure, a conflict mark and its promise's edits
 also change); a row shows one log entry (its promise's and its indicator's scopes, which its status change,
@@ -12,9 +12,11 @@ on the time of day.
 
 Kept in this process, not the shared cache: a fragment is worth less than the write that would share it (each
 `set` on the database cache is a committed transaction), and each worker renders a page often enough to have
-its own. LIMIT bounds the memory (a card or row is 1–2 KB: a few MB a process).
+its own. LIMIT bounds the memory (a card or row is 1–2 KB: a few MB a process). A lock keeps the store whole
+under a threaded server.
 """
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -28,6 +30,7 @@ from .models import Indicator, LogEntry
 LIMIT = 4000
 
 _kept: OrderedDict[tuple, tuple[str, object]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> list[SafeString]:
@@ -85,26 +88,30 @@ def _fragments(
     current = data_version.versions({scope for _item, _key, item_scopes in wanted for scope in item_scopes})
     everything = current[data_version.VERSION_KEY]
     html, missing = {}, []
-    for item, key, item_scopes in wanted:
-        version = "|".join([everything, *(current[scope] for scope in item_scopes)])
-        kept = _kept.get(key)
-        if kept is not None and kept[0] == version:
-            _kept.move_to_end(key)
-            html[key] = kept[1]
-        else:
-            missing.append((item, key, version))
+    with _lock:
+        for item, key, item_scopes in wanted:
+            version = "|".join([everything, *(current[scope] for scope in item_scopes)])
+            kept = _kept.get(key)
+            if kept is not None and kept[0] == version:
+                _kept.move_to_end(key)
+                html[key] = kept[1]
+            else:
+                missing.append((item, key, version))
     if missing:
-        for (_item, key, version), drawn in zip(missing, draw([item for item, _k, _v in missing]), strict=True):
-            if drawn is None:  # deleted since the page's list was read: not shown, not kept
-                continue
-            html[key] = drawn
-            _kept[key] = (version, drawn)
-            _kept.move_to_end(key)
-        while len(_kept) > LIMIT:
-            _kept.popitem(last=False)
+        drawn = draw([item for item, _key, _version in missing])
+        with _lock:
+            for (_item, key, version), fragment in zip(missing, drawn, strict=True):
+                if fragment is None:  # deleted since the page's list was read: not shown, not kept
+                    continue
+                html[key] = fragment
+                _kept[key] = (version, fragment)
+                _kept.move_to_end(key)
+            while len(_kept) > LIMIT:
+                _kept.popitem(last=False)
     return [html[key] for _item, key, _scopes in wanted if key in html]
 
 
 def forget() -> None:
     """Drop every kept fragment (tests)."""
-    _kept.clear()
+    with _lock:
+        _kept.clear()
