@@ -586,3 +586,30 @@ class FilterSelectTests(PageDataTestCase):
                             assert str(form[name]) == ours, (form_class, name)
                             compared += 1
         assert compared == 2 * 2 * (5 + 2 + 2)
+
+
+class AddressTests(TestCase):
+    """Promise, indicator and log-entry addresses are remembered (promises/models/addresses.py) per language."""
+
+    def test_a_remembered_address_follows_the_language_and_the_script_prefix(self):
+        from django.urls import set_script_prefix
+        from django.utils import translation
+
+        promise = make_promise(code="PG-9", title="Air bersih")
+        with translation.override("id"):
+            indonesian = promise.get_absolute_url()
+        with translation.override("en"):
+            english = promise.get_absolute_url()
+        with translation.override("id"):
+            assert (
+                promise.get_absolute_url()
+                == indonesian
+                == reverse("promises:detail", kwargs={"pk": promise.pk, "slug": promise.slug})
+            )
+        assert english == "/en" + indonesian
+        set_script_prefix("/situs/")
+        try:
+            with translation.override("id"):
+                assert promise.get_absolute_url() == "/situs" + indonesian
+        finally:
+            set_script_prefix("/")
