@@ -9,9 +9,9 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from promises import fragments
-from promises.models import Indicator, LogEntry, Promise
+from promises.models import Indicator, LogEntry, Promise, StatusChange
 
-from .helpers import grow, make_indicator, make_promise, make_reading, make_source, rate
+from .helpers import grow, make_editor, make_indicator, make_promise, make_reading, make_source, rate
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -76,6 +76,28 @@ class ChangesFeedTests(TestCase):
         feed = atom(self.client.get(reverse("promises:changes_feed")))
         ids = [entry.find(f"{ATOM}id").text for entry in entries(feed)]
         assert len(ids) == len(set(ids)) == 2
+
+    def test_an_entry_keeps_its_id_and_names_who_made_it(self):
+        # a status change keeps the id it had before the log existed (feed readers would repeat it otherwise)
+        import uuid
+
+        promise = make_promise()
+        rate(promise)  # the opening assessment: no editor
+        promise.refresh_from_db()
+        editor = make_editor("penyunting")
+        editor.first_name, editor.last_name = "Maria", "Lado"
+        editor.save()
+        rate(promise, status=Promise.Status.TERSENDAT, editor=editor)
+        recheck = LogEntry.objects.create(kind=LogEntry.Kind.RECHECK, promise=promise, editor=editor)
+        feed = atom(self.client.get(reverse("promises:changes_feed")))
+        ids = [entry.find(f"{ATOM}id").text for entry in entries(feed)]
+        changes = StatusChange.objects.filter(promise=promise).order_by("-pk").values_list("pk", flat=True)
+        assert ids == [
+            uuid.uuid5(uuid.NAMESPACE_URL, f"pantau-janji-kupang/{name}").urn
+            for name in [f"catatan/{recheck.pk}", *(f"perubahan/{pk}" for pk in changes)]
+        ]
+        authors = [entry.find(f"{ATOM}author/{ATOM}name").text for entry in entries(feed)]
+        assert authors == ["Maria Lado", "Maria Lado", "tim Pantau Janji (penilaian awal)"]
 
     def test_a_promise_feed_has_only_that_promise_changes(self):
         mine = make_promise(code="CP-3", title="Janji saya")
