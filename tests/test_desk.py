@@ -232,6 +232,11 @@ class DeskPageTests(DeskTestCase):
         )
         plain = self.client.post(DESK, article(text="Pemkot mengadakan 1.300 kontainer.", periksa="1")).content
         assert "diisi dari teks (“" not in plain.decode()
+        # with nothing to suggest, the choice and the words that filled it in stand on their own
+        quoted = "Wali Kota menjelaskan rencananya. “Kami mulai,” ujar Wali Kota."
+        alone = self.client.post(DESK, article(text=quoted, periksa="1")).content.decode()
+        assert "Saran dari teks" not in alone and "diisi dari teks (“Wali Kota menjelaskan”)" in alone
+        assert '<option value="wali_kota" selected>' in alone.split('name="said_by"')[1].split("</select>")[0]
 
     def test_what_the_editor_typed_or_a_known_source_is_never_replaced_by_a_guess(self):
         make_source(url="https://lain.example/a", outlet="Suara-NTT", kind="media")
