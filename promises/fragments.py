@@ -45,7 +45,9 @@ def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> li
             missing = [full.get(i.pk) for i in missing]
         return [indicator_card(indicator) if indicator else None for indicator in missing]
 
-    return _fragments("card", indicators, lambda i: (data_version.indicator_scope(i.slug),), draw)
+    # Loaded ones were read before the versions: a write in between would keep an old card under the new version,
+    # so they are drawn and not kept (the conflicts filter of /angka/, which needs every figure anyway).
+    return _fragments("card", indicators, lambda i: (data_version.indicator_scope(i.slug),), draw, keep=not loaded)
 
 
 def log_rows(entries: Sequence[dict]) -> list[SafeString]:
@@ -78,6 +80,7 @@ def _fragments(
     scopes: Callable[..., Iterable[str]],
     draw: Callable[[list], list],
     pk: Callable = lambda item: item.pk,
+    keep: bool = True,
 ) -> list:
     if not items:
         return []
@@ -104,8 +107,9 @@ def _fragments(
                 if fragment is None:  # deleted since the page's list was read: not shown, not kept
                     continue
                 html[key] = fragment
-                _kept[key] = (version, fragment)
-                _kept.move_to_end(key)
+                if keep:
+                    _kept[key] = (version, fragment)
+                    _kept.move_to_end(key)
             while len(_kept) > LIMIT:
                 _kept.popitem(last=False)
     return [html[key] for _item, key, _scopes in wanted if key in html]

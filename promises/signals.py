@@ -4,7 +4,8 @@ The services bump explicitly (their `.update()`s send no signal); this catches t
 other ORM write, so no path can leave a cached page stale (promises/cache.py). Users count too: public pages
 name the editor of each change ("oleh …"), so renaming one bumps as well.
 
-`page_scopes()` says which pages a row is on, where that is known for sure: a status change, a figure or a
+`page_scopes()` says which pages a row is on, where that is known for sure (a row an edit moves to another
+promise or indicator is on both: every page is renewed then): a status change, a figure or a
 log entry is on its promise's and its indicator's pages (and the list pages); a new source only on the list
 pages until something links it (and that link bumps its own pages); anything else (a source's edit, a claim, a
 sector, an indicator's own edit, which may rename its page) changes every page.
@@ -12,7 +13,7 @@ sector, an indicator's own edit, which may rename its page) changes every page.
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from . import cache
 
@@ -58,10 +59,44 @@ def page_scopes(instance, created: bool = False) -> tuple[str, ...] | None:
             return (cache.promise_scope(instance.promise_id),)
         case Source() if created:  # on no page yet but the lists (/sumber/, search, downloads) until linked
             return (cache.LISTS,)
-        case LogEntry() | Report():
+        case LogEntry():
             scopes = (cache.promise_scope(instance.promise_id),) if instance.promise_id else ()
             return scopes + ((cache.indicator_scope(instance.indicator.slug),) if instance.indicator_id else ())
+        case Report():  # a promise's page counts the reports about it and about its indicators
+            scopes = (cache.promise_scope(instance.promise_id),) if instance.promise_id else ()
+            return scopes + (_indicator_scopes(instance.indicator) if instance.indicator_id else ())
     return None
+
+
+def _parents(instance) -> tuple[str, ...]:
+    """The foreign keys that say which promise's or indicator's pages a row is on (page_scopes), for the rows an
+    edit can move to another one (the admin's forms): moved, it leaves the old pages too."""
+    from .models import ConflictMark, PromiseSource, Reading, Report, StatusChange, StatusProposal
+
+    match instance:
+        case Reading() | ConflictMark():
+            return ("indicator_id",)
+        case StatusChange() | StatusProposal() | PromiseSource():
+            return ("promise_id",)
+        case Report():
+            return ("promise_id", "indicator_id")
+    return ()
+
+
+def _remember_parents(sender, instance=None, raw=False, update_fields=None, **kwargs) -> None:
+    """Before an edit saves a row that could move: whether it moves (one query), so that post_save renews every page
+    (the old promise's or indicator's as well as the new one's; moving is rare)."""
+    fields = _parents(instance)
+    if (
+        raw
+        or instance._state.adding
+        or not fields
+        or (update_fields is not None and not {*fields, *(f.removesuffix("_id") for f in fields)} & set(update_fields))
+    ):
+        return
+    before = sender._base_manager.filter(pk=instance.pk).values_list(*fields).first()
+    if before is not None and before != tuple(getattr(instance, field) for field in fields):
+        instance._pjk_moved = True
 
 
 def _invalidate(
@@ -69,8 +104,10 @@ def _invalidate(
 ):
     if not action.startswith("post_"):
         return
-    # A fixture or backup being loaded (raw) may not have the related rows yet: every page, without looking.
-    scopes = None if raw or reverse or instance is None else page_scopes(instance, created)
+    # A fixture or backup being loaded (raw) may not have the related rows yet: every page, without looking. A row
+    # moved to another promise or indicator: every page (_remember_parents).
+    moved = instance is not None and instance.__dict__.pop("_pjk_moved", False)
+    scopes = None if raw or reverse or instance is None or moved else page_scopes(instance, created)
     if scopes is None:
         cache.bump()
     else:
@@ -86,6 +123,7 @@ def _user_saved(sender, created: bool = False, update_fields=None, **kwargs) -> 
 
 def connect() -> None:
     for model in apps.get_app_config("promises").get_models():
+        pre_save.connect(_remember_parents, sender=model, dispatch_uid=f"pjk-before-save-{model.__name__}")
         post_save.connect(_invalidate, sender=model, dispatch_uid=f"pjk-save-{model.__name__}")
         post_delete.connect(_invalidate, sender=model, dispatch_uid=f"pjk-delete-{model.__name__}")
         for field in model._meta.local_many_to_many:

@@ -178,3 +178,13 @@ class FragmentTests(TestCase):
         self.render(INDICATORS)
         assert loaded_figures_of(self.render(INDICATORS)[1]) == {self.first.pk, self.second.pk, self.third.pk}
         assert not fragments._kept
+
+    def test_cards_drawn_from_figures_read_before_the_versions_are_not_kept(self):
+        # the conflicts filter reads every figure first; a write before the versions are read would otherwise keep
+        # an old card under the new version
+        from datetime import date
+
+        make_reading(self.first, value=Decimal(850), as_of=date(2025, 8, 9))  # 900 the same day, from another source
+        page, _queries = self.render(INDICATORS + "?keadaan=bertentangan")
+        assert "pertentangan" in card(page, self.first)
+        assert not fragments._kept

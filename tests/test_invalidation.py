@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from promises import services
-from promises.models import LogEntry, Promise, PromiseSource
+from promises.models import LogEntry, Promise, PromiseSource, Report
 
 from .helpers import make_editor, make_indicator, make_promise, make_reading, make_source
 
@@ -108,6 +108,29 @@ class InvalidationScopeTests(TestCase):
         assert self.write(make_source) == self.LISTS
         self.warm()
         assert self.write(lambda: make_reading(self.indicator_a, value=Decimal(5))) == self.A | self.LISTS
+
+    def test_a_report_about_an_indicator_renders_its_promises_pages_again(self):
+        # the promise's page counts the readers' reports about its indicators too
+        report = self.write(
+            lambda: Report.objects.create(text="Kontainer sudah 1.347.", contact="0812", indicator=self.indicator_a)
+        )
+        assert report == self.A | self.LISTS
+        assert "1 laporan pembaca sedang ditinjau" in self.client.get(self.pages["A"]).content.decode()
+
+    def test_a_row_moved_to_another_promise_or_indicator_renders_every_page_again(self):
+        # the admin can move a figure, a conflict mark or a source link; the old pages must not keep it
+        reading = make_reading(self.indicator_a, value=Decimal(5), source=self.source)
+        self.warm()
+        reading.note = "Catatan baru."
+        assert self.write(reading.save) == self.A | self.LISTS  # an edit that does not move it
+        self.warm()
+        reading.indicator = self.indicator_b
+        assert self.write(reading.save) == self.EVERYTHING
+        self.warm()
+        link = PromiseSource.objects.get(promise=self.a)
+        link.promise = make_promise(title="Janji C")
+        self.warm()
+        assert self.write(link.save) == self.EVERYTHING
 
     def test_a_source_or_an_indicators_own_edit_renders_every_page_again(self):
         self.source.outlet = "Media baru"
