@@ -285,7 +285,8 @@ class OrderedIndexTests(TestCase):
         make_indicator(promise=promise)
         every = Indicator.objects.filter(promise__administration=Administration.objects.default())
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            for scan in ("seqscan", "bitmapscan"):  # (see the tallies' test below)
+                cursor.execute(f"SET LOCAL enable_{scan} = off")
         plan = every.values("pk").explain()
         assert "Index Only Scan using promise_administration" in plan, plan
 
