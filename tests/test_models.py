@@ -99,6 +99,15 @@ class StatusHistoryTests(TestCase):
             change.delete()
         assert StatusChange.objects.count() == 1
 
+    def test_history_rows_and_log_entries_cannot_be_deleted_in_bulk_either(self):
+        from promises.models import LogEntry
+
+        rate(make_promise())
+        for records in (StatusChange.objects.all(), LogEntry.objects.filter(kind=LogEntry.Kind.STATUS)):
+            with pytest.raises(ValidationError, match="tidak dapat dihapus"):
+                records.delete()
+        assert StatusChange.objects.count() == LogEntry.objects.count() == 1
+
     def test_an_empty_reason_is_refused_by_the_database(self):
         promise = make_promise()
         with pytest.raises(IntegrityError), transaction.atomic():

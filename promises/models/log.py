@@ -21,7 +21,17 @@ from .addresses import address
 from .labels import Labelled
 
 
-class LogQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """A queryset of public records: deleting them in bulk is refused like deleting one (AppendOnly)."""
+
+    def delete(self):
+        raise ValidationError(AppendOnly.delete_refused)
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class LogQuerySet(AppendOnlyQuerySet):
     def for_log(self):
         """Entries newest first with everything a row shows (2 queries: the entries with their objects, then
         their sources)."""

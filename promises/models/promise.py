@@ -12,7 +12,7 @@ from .. import search
 from ..search import fold  # noqa: F401  (imported from here by the importer and the synthetic data)
 from .addresses import address
 from .labels import Labelled
-from .log import AppendOnly
+from .log import AppendOnly, AppendOnlyQuerySet
 
 
 class Status(models.TextChoices):
@@ -339,7 +339,7 @@ class PromiseSource(models.Model):
         return f"{self.promise.code} ← {self.source.key or self.source.pk}"
 
 
-class StatusChangeQuerySet(models.QuerySet):
+class StatusChangeQuerySet(AppendOnlyQuerySet):
     def for_log(self):
         """Changes newest first with promise, editor and sources (2 queries)."""
         return self.select_related("promise", "editor").prefetch_related("sources").order_by("-created_at", "-pk")
