@@ -284,13 +284,6 @@ def scale_in_unit(unit: str) -> str:
     return words[0] if len(words) > 1 and words[0].lower().rstrip(".") in SCALE_WORDS else ""
 
 
-def _label(choices: type[models.TextChoices], value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 class Reading(Labelled, models.Model):
     """One figure for an indicator from one source: the ledger never averages them away."""
 
@@ -412,21 +405,6 @@ class Reading(Labelled, models.Model):
     def standing(self) -> bool:
         """Neither withdrawn nor corrected: the figure counts for progress and conflicts."""
         return self.withdrawn_at is None
-
-    # The labels of the choices, read from the vocabulary's enums: Django's own get_FOO_display() rebuilds a dict
-    # of every choice and hashes its lazy labels on each call, and the ledger and the editor's figure choices call
-    # these for every figure. Same text, and an unknown value shows as itself, as Django's does.
-    def get_counts_display(self) -> str:
-        return _label(Counts, self.counts)
-
-    def get_said_by_display(self) -> str:
-        return _label(SaidBy, self.said_by)
-
-    def get_qualifier_display(self) -> str:
-        return _label(Qualifier, self.qualifier)
-
-    def get_verification_display(self) -> str:
-        return _label(Verification, self.verification)
 
     @property
     def anchor(self) -> str:
