@@ -8,13 +8,13 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import fragments
 from .formatting import person, reading_value
+from .markup import format_html_join
 from .models import Indicator, LogEntry, Promise, Reading
 
 FEED_SIZE = 50

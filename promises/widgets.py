@@ -3,8 +3,9 @@ select_option.html, attrs.html), which was most of a filter form's cost on the p
 about 170 outlets and years, a fifth of its render). The HTML is the same as Django's, option for option."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from .markup import format_html, format_html_join
 
 
 def _attrs(attrs: dict) -> SafeString:

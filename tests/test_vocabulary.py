@@ -1,13 +1,13 @@
 """The domain vocabulary (statuses, verification levels) and how numbers and dates read, each in one place."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.template import Context, Template
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from promises import charts, formatting
 from promises.models import Promise, Reading
@@ -144,6 +144,20 @@ class FormattingTests(SimpleTestCase):
             assert formatting.reading_value(more_than) == "more than Rp3 billion"
             assert formatting.rupiah(1_290_000_000) == "Rp1.29 billion"
             assert formatting.date_label(date(2025, 8, 14), "day") == "14 August 2025"
+
+    def test_a_number_or_date_written_once_is_written_again_in_the_language_asked_each_time(self):
+        # Remembered per value, format and language (formatting._number, _date): never the other language's text.
+        for _round in range(2):
+            assert formatting.angka(Decimal("1347.50")) == "1.347,5"
+            assert formatting.date_text(date(2025, 8, 14)) == "14 Agustus 2025"
+            with translation.override("en"):
+                assert formatting.angka(Decimal("1347.50")) == "1,347.5"
+                assert formatting.date_text(date(2025, 8, 14)) == "14 August 2025"
+        assert formatting.angka(Decimal("900.00")) == formatting.angka(900) == "900"
+        written = datetime(2025, 8, 14, 23, 30, tzinfo=UTC)
+        with timezone.override("Asia/Makassar"):
+            assert formatting.date_text(timezone.template_localtime(written)) == "15 Agustus 2025"
+        assert formatting.date_text(written) == "14 Agustus 2025"
 
     def test_the_template_tags_give_the_same_text_as_the_functions(self):
         reading = Reading(value=Decimal(300_000_000), value_max=Decimal(600_000_000), unit="rupiah")

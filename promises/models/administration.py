@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from .loading import QuickLoad
+
 
 class AdministrationQuerySet(models.QuerySet):
     def default(self) -> "Administration | None":
@@ -17,7 +19,7 @@ class AdministrationQuerySet(models.QuerySet):
         return administration
 
 
-class Administration(models.Model):
+class Administration(QuickLoad, models.Model):
     """One elected pair and term, with the number of promises it declared."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -62,7 +64,7 @@ class Administration(models.Model):
         return bool(day and self.term_start and day < self.term_start)
 
 
-class Programme(models.Model):
+class Programme(QuickLoad, models.Model):
     """One of the campaign's main programmes ("program utama")."""
 
     administration = models.ForeignKey(
@@ -85,7 +87,7 @@ class Programme(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class Sector(models.Model):
+class Sector(QuickLoad, models.Model):
     """A policy area (bidang) promises and indicators are grouped by."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)

@@ -7,6 +7,7 @@ from .addresses import address
 from .dates import Precision
 from .indicator import Reading
 from .labels import Labelled
+from .loading import QuickLoad
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -19,7 +20,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(count=models.Window(models.Count("pk")))
 
 
-class Claim(Labelled, models.Model):
+class Claim(QuickLoad, Labelled, models.Model):
     """The government's own tally, e.g. "22 of 72 kept": shown beside the tracker's count, never in place of it."""
 
     administration = models.ForeignKey(
@@ -79,7 +80,7 @@ class ClaimItemQuerySet(models.QuerySet):
         return claims
 
 
-class ClaimItem(models.Model):
+class ClaimItem(QuickLoad, models.Model):
     """A promise the government presented as an achievement under a claim."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="items", verbose_name=_("klaim"))

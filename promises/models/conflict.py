@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .dates import span
+from .loading import QuickLoad
 
 WINDOW_DAYS = 31
 TOLERANCE = Decimal("0.05")
@@ -184,7 +185,7 @@ def find_conflicts(
     return conflicts, dismissed
 
 
-class ConflictMark(models.Model):
+class ConflictMark(QuickLoad, models.Model):
     """An editor's judgement on a pair of readings, shown publicly with its reason."""
 
     indicator = models.ForeignKey(

@@ -13,6 +13,7 @@ from .addresses import address
 from .conflict import Conflict, find_conflicts
 from .dates import AS_OF_NOT_IN_FUTURE, Precision
 from .labels import Labelled
+from .loading import QuickLoad
 from .promise import Verification
 
 
@@ -129,7 +130,7 @@ class IndicatorQuerySet(models.QuerySet):
         ).prefetch_related(models.Prefetch("readings", Reading.objects.select_related("source")), "conflict_marks")
 
 
-class Indicator(Labelled, models.Model):
+class Indicator(QuickLoad, Labelled, models.Model):
     """A countable programme milestone, e.g. bins delivered to RTs."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -284,7 +285,7 @@ def scale_in_unit(unit: str) -> str:
     return words[0] if len(words) > 1 and words[0].lower().rstrip(".") in SCALE_WORDS else ""
 
 
-class Reading(Labelled, models.Model):
+class Reading(QuickLoad, Labelled, models.Model):
     """One figure for an indicator from one source: the ledger never averages them away."""
 
     Counts = Counts

@@ -19,6 +19,7 @@ from .. import search
 from ..formatting import reading_value
 from .addresses import address
 from .labels import Labelled
+from .loading import QuickLoad
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -61,7 +62,7 @@ class LogKind(models.TextChoices):
     INDICATOR_NOTE = "catatan_indikator", _("Catatan indikator diubah")
 
 
-class AppendOnly(models.Model):
+class AppendOnly(QuickLoad, models.Model):
     """A public record: written once, never edited, never deleted (the admin refuses both too)."""
 
     edit_refused = _("Catatan perubahan tidak dapat diubah.")

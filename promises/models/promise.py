@@ -12,6 +12,7 @@ from .. import search
 from ..search import fold  # noqa: F401  (imported from here by the importer and the synthetic data)
 from .addresses import address
 from .labels import Labelled
+from .loading import QuickLoad
 from .log import AppendOnly, AppendOnlyQuerySet
 
 
@@ -193,7 +194,7 @@ class PromiseQuerySet(models.QuerySet):
         )
 
 
-class Promise(Labelled, models.Model):
+class Promise(QuickLoad, Labelled, models.Model):
     """A promise (janji): what was promised, where, and where it stands now."""
 
     Status = Status
@@ -320,7 +321,7 @@ class Promise(Labelled, models.Model):
         return bool(self.deadline) and self.deadline < timezone.localdate() and self.status not in verdicts
 
 
-class PromiseSource(models.Model):
+class PromiseSource(QuickLoad, models.Model):
     """A source that documents a promise, with what it says about it."""
 
     promise = models.ForeignKey(Promise, on_delete=models.CASCADE, related_name="source_links", verbose_name=_("janji"))
@@ -434,7 +435,7 @@ class StatusChange(Labelled, AppendOnly):
             raise ValidationError(errors)
 
 
-class StatusChangeSource(models.Model):
+class StatusChangeSource(QuickLoad, models.Model):
     """A source a history row rests on. The source cannot be deleted while history cites it (PROTECT here, and
     the database's own foreign key); a wrong source is replaced with a logged reason (`services.replace_source`)."""
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .labels import Labelled
+from .loading import QuickLoad
 from .promise import Status, Verification
 
 
@@ -26,7 +27,7 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
-class StatusProposal(Labelled, models.Model):
+class StatusProposal(QuickLoad, Labelled, models.Model):
     class State(models.TextChoices):
         WAITING = "menunggu", _("Menunggu persetujuan")
         APPROVED = "disetujui", _("Disetujui")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .labels import Labelled
+from .loading import QuickLoad
 
 # No 0/O, 1/I/L: a receipt read out over the phone or copied by hand stays unambiguous.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -50,7 +51,7 @@ class ReportQuerySet(models.QuerySet):
         return self.open().filter(Q(promise=promise) | Q(indicator__promise=promise)).count()
 
 
-class Report(Labelled, models.Model):
+class Report(QuickLoad, Labelled, models.Model):
     class State(models.TextChoices):
         OPEN = "terbuka", _("Sedang ditinjau")
         ACCEPTED = "diterima", _("Ditindaklanjuti")

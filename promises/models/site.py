@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .loading import QuickLoad
 
-class SiteProfile(models.Model):
+
+class SiteProfile(QuickLoad, models.Model):
     organisation = models.CharField(
         _("pengelola"),
         max_length=200,

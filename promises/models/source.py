@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import search
 from .dates import PUBLISHED_NOT_IN_FUTURE, Precision
 from .labels import Labelled
+from .loading import QuickLoad
 
 DROPPED_QUERY_KEYS = {"fbclid", "gclid"}
 
@@ -117,7 +118,7 @@ class SourceQuerySet(models.QuerySet):
         return self.prefetch_related("promise_links__promise", replacements).order_by(*list_order())
 
 
-class Source(Labelled, models.Model):
+class Source(QuickLoad, Labelled, models.Model):
     """An article or document that a status, a figure or a claim rests on."""
 
     Kind = Kind
@@ -233,7 +234,7 @@ class Source(Labelled, models.Model):
             raise ValidationError(errors)
 
 
-class SourceReplacement(models.Model):
+class SourceReplacement(QuickLoad, models.Model):
     """A correction of evidence: every use of a wrong source moved to the right one, with the reason, kept in
     public. History never loses its sources: a cited source cannot be deleted, only replaced like this."""
 

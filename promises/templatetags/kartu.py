@@ -3,13 +3,13 @@ page and the included template was half of its cold render at 100x (17 ms of 34;
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..formatting import nilai, reading_value
+from ..markup import format_html
 from .situs import interpolate
 
 register = template.Library()

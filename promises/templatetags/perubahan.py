@@ -4,13 +4,12 @@ rows at 100x; this is ~4x faster). Each row says when, what kind of change, abou
 (statuses, the figure), the note, the sources and who made it."""
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from ..formatting import person, reading_value
+from ..formatting import date_text, person, reading_value
+from ..markup import format_html, format_html_join
 from ..models import StatusChange
 from ..models.log import LogKind
 from .situs import interpolate, source_cite, status_badge, verification_badge
@@ -43,8 +42,8 @@ def log_row(entry) -> SafeString:
     kind = change.get_kind_display() if change and change.kind != StatusChange.Kind.CHANGE else entry.get_kind_display()
     head = format_html(
         '<p><time datetime="{}">{}</time> · <strong>{}</strong>{}</p>',
-        date_filter(created, "c"),
-        date_filter(created, "j F Y"),
+        created.isoformat(),  # what the `date` filter's "c" writes
+        date_text(created),
         kind,
         format_html(
             ' · <a href="{}">{} {}</a>', entry.promise.get_absolute_url(), entry.promise.code, entry.promise.title

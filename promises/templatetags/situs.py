@@ -3,14 +3,14 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import previews
+from ..formatting import date_text
+from ..markup import escape, format_html, format_html_join
 from ..models import Promise
 from ..sharing import absolute
 
@@ -80,7 +80,7 @@ def zero_statuses(counts: dict, statuses) -> list:
 def interpolate(message: str, **values) -> SafeString:
     """A translated message with its placeholders filled in, for Python that writes HTML: like
     `{% blocktranslate %}`, the values are escaped and the message's own text is not."""
-    return mark_safe(message % {name: conditional_escape(value) for name, value in values.items()})
+    return mark_safe(message % {name: escape(value) for name, value in values.items()})
 
 
 @register.simple_tag
@@ -112,7 +112,7 @@ def verification_badge(verification) -> str:
 def source_cite(source, new_tab: bool = False) -> str:
     """A source as it is cited everywhere: outlet and date, linked; a reliability verdict or "official channel".
     `new_tab` on a form page, so following the link never leaves what the editor is typing."""
-    published = date_format(source.published, "j F Y") if source.published else _("tanggal terbit tidak diketahui")
+    published = date_text(source.published) if source.published else _("tanggal terbit tidak diketahui")
     target = mark_safe(' target="_blank"') if new_tab else ""
     html = format_html(
         '<a href="{}" rel="noopener nofollow" class="cite" dir="auto"{}>{}, {}</a>',

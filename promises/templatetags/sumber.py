@@ -4,12 +4,12 @@ article, outlet, date and kind, any low-reliability warning or note, any replace
 used for."""
 
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from ..formatting import date_text
+from ..markup import format_html, format_html_join
 from .situs import interpolate, source_cite
 
 register = template.Library()
@@ -19,7 +19,7 @@ register = template.Library()
 def source_row(source) -> SafeString:
     """`source` as loaded by SourceQuerySet.for_list()."""
     headline = format_html("[{}]", source.headline) if source.headline_is_label else source.headline
-    published = date_filter(source.published, "j F Y") if source.published else _("Tanggal terbit tidak diketahui")
+    published = date_text(source.published) if source.published else _("Tanggal terbit tidak diketahui")
     parts = [
         format_html('<p><a href="{}" rel="noopener nofollow" dir="auto" lang="id">{}</a></p>', source.url, headline),
         format_html('<p class="meta">{} · {} · {}</p>', source.outlet, published, source.get_kind_display()),
@@ -35,7 +35,7 @@ def source_row(source) -> SafeString:
     for replacement in source.replaced_by.all():
         replaced = interpolate(
             _("Diganti pada %(date)s: %(reason)s"),
-            date=date_filter(template_localtime(replacement.created_at), "j F Y"),
+            date=date_text(template_localtime(replacement.created_at)),
             reason=replacement.reason,
         )
         parts.append(
