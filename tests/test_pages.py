@@ -559,6 +559,44 @@ class SourceRowTests(TestCase):
         assert "Used for: " in self.row(page, self.right)
 
 
+# The promise page's source list as its template wrote it before it became a simple tag (templatetags/sumber.py).
+OLD_PROMISE_SOURCES = """{% load i18n situs %}<ul class="sources">
+    {% for link in links %}
+      <li>{% source_cite link.source %}: <q dir="auto" lang="id">{{ link.source.headline }}</q>{% if link.note %}<br><span class="meta">{{ link.note }}</span>{% endif %}</li>
+    {% empty %}<li>{% translate "Belum ada sumber." %}</li>{% endfor %}
+    </ul>"""
+
+
+def norm(html: str) -> str:
+    """The HTML with each run of whitespace as one space, and none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+class PromiseSourcesTests(TestCase):
+    """A promise page's list of its sources is what its template loop wrote, in both languages."""
+
+    def test_each_kind_of_source_link_reads_as_the_template_wrote_it(self):
+        from django.template import Context, Template
+        from django.utils import translation
+
+        from promises.templatetags.sumber import promise_sources
+
+        promise = make_promise(code="PG-9")
+        empty = make_promise(code="PG-10")
+        promise.source_links.create(source=make_source(headline="Berita <penting> & lain"), note="Catatan “editor”")
+        promise.source_links.create(source=make_source(headline="Rilis", reliability=Source.Reliability.PARTISAN))
+        promise.source_links.create(source=make_source(headline="Dokumen", kind="pemerintah", published=None, published_note="Tanpa tanggal"))
+        for language in ("id", "en"):
+            for shown in (promise, empty):
+                with self.subTest(language=language, promise=shown.code), translation.override(language):
+                    links = list(shown.source_links.select_related("source"))
+                    old = Template(OLD_PROMISE_SOURCES).render(Context({"links": links}))
+                    self.assertEqual(norm(promise_sources(links)), norm(old))
+        page = self.client.get(promise.get_absolute_url()).text
+        assert "Berita &lt;penting&gt; &amp; lain</q><br><span class=\"meta\">Catatan “editor”</span></li>" in page
+        assert "Belum ada sumber." in self.client.get(empty.get_absolute_url()).text
+
+
 class FilterSelectTests(PageDataTestCase):
     """The public filter forms' selects (promises/widgets.py) are the HTML Django's own Select writes."""
 

@@ -1,7 +1,7 @@
-"""A row of the list of sources (/sumber/): a simple tag, because the page draws 50 a page with their promise
-links, and the template loop was most of its cold render at 100x. Each row gives the headline linked to the
-article, outlet, date and kind, any low-reliability warning or note, any replacement, and the promises it is
-used for."""
+"""A row of the list of sources (/sumber/), and a promise's own list of its sources: simple tags, because /sumber/
+draws 50 rows a page with their promise links, and a promise page up to ~40 sources (PG-4 at 100x); the template
+loops were most of their cold renders at 100x. A row of /sumber/ gives the headline linked to the article,
+outlet, date and kind, any low-reliability warning or note, any replacement, and the promises it is used for."""
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
@@ -49,3 +49,19 @@ def source_row(source) -> SafeString:
         )
         parts.append(format_html('<p class="meta">{}: {}</p>', _("Dipakai untuk"), used))
     return format_html('<li id="sumber-{}">\n    {}\n  </li>', str(source.pk), mark_safe("\n    ".join(parts)))
+
+
+@register.simple_tag
+def promise_sources(links) -> SafeString:
+    """A promise's sources (its PromiseSource links, with their sources loaded): each cited, with its headline
+    and the editor's note on what it says of the promise."""
+    rows = [
+        format_html(
+            '<li>{}: <q dir="auto" lang="id">{}</q>{}</li>',
+            source_cite(link.source),
+            link.source.headline,
+            format_html('<br><span class="meta">{}</span>', link.note) if link.note else "",
+        )
+        for link in links
+    ] or [format_html("<li>{}</li>", _("Belum ada sumber."))]
+    return format_html('<ul class="sources">\n      {}\n    </ul>', mark_safe("\n      ".join(rows)))
