@@ -562,7 +562,8 @@ class SourceRowTests(TestCase):
 # The promise page's source list as its template wrote it before it became a simple tag (templatetags/sumber.py).
 OLD_PROMISE_SOURCES = """{% load i18n situs %}<ul class="sources">
     {% for link in links %}
-      <li>{% source_cite link.source %}: <q dir="auto" lang="id">{{ link.source.headline }}</q>{% if link.note %}<br><span class="meta">{{ link.note }}</span>{% endif %}</li>
+      <li>{% source_cite link.source %}: <q dir="auto" lang="id">{{ link.source.headline }}</q>{% if link.note %}\
+<br><span class="meta">{{ link.note }}</span>{% endif %}</li>
     {% empty %}<li>{% translate "Belum ada sumber." %}</li>{% endfor %}
     </ul>"""
 
@@ -585,7 +586,9 @@ class PromiseSourcesTests(TestCase):
         empty = make_promise(code="PG-10")
         promise.source_links.create(source=make_source(headline="Berita <penting> & lain"), note="Catatan “editor”")
         promise.source_links.create(source=make_source(headline="Rilis", reliability=Source.Reliability.PARTISAN))
-        promise.source_links.create(source=make_source(headline="Dokumen", kind="pemerintah", published=None, published_note="Tanpa tanggal"))
+        promise.source_links.create(
+            source=make_source(headline="Dokumen", kind="pemerintah", published=None, published_note="Tanpa tanggal")
+        )
         for language in ("id", "en"):
             for shown in (promise, empty):
                 with self.subTest(language=language, promise=shown.code), translation.override(language):
@@ -593,7 +596,7 @@ class PromiseSourcesTests(TestCase):
                     old = Template(OLD_PROMISE_SOURCES).render(Context({"links": links}))
                     self.assertEqual(norm(promise_sources(links)), norm(old))
         page = self.client.get(promise.get_absolute_url()).text
-        assert "Berita &lt;penting&gt; &amp; lain</q><br><span class=\"meta\">Catatan “editor”</span></li>" in page
+        assert 'Berita &lt;penting&gt; &amp; lain</q><br><span class="meta">Catatan “editor”</span></li>' in page
         assert "Belum ada sumber." in self.client.get(empty.get_absolute_url()).text
 
 

@@ -32,13 +32,33 @@ class AppendOnlyQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+# What a log row (templatetags/perubahan.py) and a feed entry (feeds.py) never read of an entry and its objects.
+UNSHOWN = (
+    "search_text",
+    "promise__description",
+    "promise__success_criteria",
+    "promise__search_text",
+    "indicator__description",
+    "indicator__note",
+    "indicator__search_text",
+    "report__text",
+    "report__close_reason",
+)
+# What they read of a source: its citation (templatetags/situs.py, source_cite) and its headline (the feeds).
+CITED = ("url", "outlet", "headline", "published", "reliability", "kind")
+
+
 class LogQuerySet(AppendOnlyQuerySet):
     def for_log(self):
-        """Entries newest first with everything a row shows (2 queries: the entries with their objects, then
-        their sources)."""
+        """Entries newest first with everything a row and a feed entry show (2 queries: the entries with their
+        objects, then their sources). The long texts no row shows (search texts, descriptions, a report's text)
+        are left in the database: a row of the log read 128 columns, most of them those."""
+        from .source import Source
+
         return (
             self.select_related("promise", "indicator", "status_change", "reading", "editor", "approved_by", "report")
-            .prefetch_related("sources")
+            .defer(*UNSHOWN)
+            .prefetch_related(models.Prefetch("sources", Source.objects.only(*CITED)))
             .order_by("-created_at", "-pk")
         )
 
