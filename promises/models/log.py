@@ -20,6 +20,7 @@ from ..formatting import reading_value
 from .addresses import address
 from .labels import Labelled
 from .loading import QuickLoad
+from .source import Source
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -53,8 +54,6 @@ class LogQuerySet(AppendOnlyQuerySet):
         """Entries newest first with everything a row and a feed entry show (2 queries: the entries with their
         objects, then their sources). The long texts no row shows (search texts, descriptions, a report's text)
         are left in the database: a row of the log read 128 columns, most of them those."""
-        from .source import Source
-
         return (
             self.select_related("promise", "indicator", "status_change", "reading", "editor", "approved_by", "report")
             .defer(*UNSHOWN)
