@@ -630,15 +630,14 @@ def speaker(text: str, head: str = "", deputy: str = "") -> tuple[str, str] | No
         if _ACTING_ROLE.search(sentence):
             said["lainnya"].append(sentence)
             continue
-        deputy = _DEPUTY_ROLE.search(sentence) or _name_in(sentence, deputy_names)
-        head = _HEAD_ROLE.search(_DEPUTY_ROLE.sub(lambda m: " " * len(m[0]), sentence)) or _name_in(
-            sentence, head_names
-        )
-        if head and not deputy:
-            said["wali_kota"].append(_cue(sentence, head))
-        elif deputy and not head:
-            said["wakil_wali_kota"].append(_cue(sentence, deputy))
-        elif not head and not deputy and re.search(r"\b[A-Z][a-z]+\.?\s+[A-Z]", sentence):
+        without_deputy = _DEPUTY_ROLE.sub(lambda m: " " * len(m[0]), sentence)  # "Wakil Wali Kota" is not the head
+        deputy_named = _DEPUTY_ROLE.search(sentence) or _name_in(sentence, deputy_names)
+        head_named = _HEAD_ROLE.search(without_deputy) or _name_in(sentence, head_names)
+        if head_named and not deputy_named:
+            said["wali_kota"].append(_cue(sentence, head_named))
+        elif deputy_named and not head_named:
+            said["wakil_wali_kota"].append(_cue(sentence, deputy_named))
+        elif not head_named and not deputy_named and re.search(r"\b[A-Z][a-z]+\.?\s+[A-Z]", sentence):
             said["lainnya"].append(sentence)  # someone else named, perhaps
     first, second = sorted(said, key=lambda who: len(said[who]), reverse=True)[:2]
     if first == "lainnya" or len(said[first]) < 2 or len(said[first]) <= len(said[second]):

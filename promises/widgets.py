@@ -5,19 +5,17 @@ about 170 outlets and years, a fifth of its render). The HTML is the same as Dja
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
 
-from .markup import format_html, format_html_join
+from .markup import format_html
 
 
 def _attrs(attrs: dict) -> SafeString:
     """Django's attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
             for name, value in attrs.items()
             if value is not False
-        ),
+        )
     )
 
 

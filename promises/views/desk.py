@@ -374,9 +374,8 @@ def _render(request: HttpRequest, page: Desk, article_raw: dict, rows: dict | No
         context["same_headline"] = Source.objects.filter(headline__iexact=headline).order_by("pk").first()
     published = _published(page, article_raw | {"url": url})
     suggestions = page.suggestions(article_raw.get("text", ""), published, url)
-    if page.administration.before_term(
-        day := suggestions["day"]
-    ):  # said once, before any row: its figures belong to the previous term
+    day = suggestions["day"]
+    if page.administration.before_term(day):  # said once, before any row: its figures belong to the previous term
         context["before_term_day"] = day
     context |= {
         "administration": page.administration,
