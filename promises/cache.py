@@ -161,21 +161,6 @@ def read(scope: str, *keys: str) -> tuple[str, dict]:
     return version, found
 
 
-def versions(scopes) -> dict[str, str]:
-    """The global version (under VERSION_KEY) and the current version of each of `scopes`, read together (one query
-    with the database cache); "" for a scope that has none yet, i.e. that no write has touched since it was set. For
-    the fragments (promises/fragments.py) of a page's cards and rows, which are kept under "<global>|<scopes'>".
-
-    Unlike pages (first_scope_version), no version is stored for a scope that has none: a page's scope is one key,
-    a page of cards has 30. That is safe because a scope's version, once set, is never removed while the global
-    one stays (the database cache's culling keeps both; Redis must not evict keys without expiry, see above; a
-    cleared cache loses the global version too, and the next one is new)."""
-    keys = {SCOPE_PREFIX + scope: scope for scope in scopes}
-    found = cache.get_many([VERSION_KEY, *keys])
-    everything = found.get(VERSION_KEY) or first_version()
-    return {VERSION_KEY: everything} | {scope: found.get(key, "") for key, scope in keys.items()}
-
-
 def forget() -> None:
     """A new version was set: drop the versions this process remembers, and tell the others (the stamp)."""
     _memo.clear()

@@ -1,14 +1,13 @@
 """Fragments: the HTML of one indicator card or one row of the log of changes (and what a feed says of one log
-entry), kept by each process under the versions of the scopes it shows (promises/cache.py), so that after a save
-a list page re-renders the card or row that changed, not all 30 or 50 of them, and loads the figures and sources
-of those only.
+entry), kept by each process under the fingerprint of the rows it is drawn from (promises/fingerprints.py), so a
+list page re-renders only the cards and rows whose rows changed, not all 30 or 50 of them, and loads the figures
+and sources of those only. One query gives the fingerprints of a page's cards (or rows); it is all a kept card
+costs.
 
-A card shows one indicator (its scope `indicator:<slug>`, which a figure, a conflict mark and its promise's edits
-also change); a row shows one log entry (its promise's and its indicator's scopes, which its status change,
-figure, approval and report change). Everything else a card or row shows (a source, an editor's name, an
-indicator's own edit) changes the global version, which is part of every key. So a fragment is reused exactly
-when the page of its promise or indicator would be. The language is part of the key; nothing in them depends
-on the time of day.
+The fingerprint covers everything a card or row shows, whatever wrote it, so a fragment is never shown stale and
+a write that did not touch it (a save elsewhere, and most writes of unknown reach, which make every page cold)
+does not redraw it. The language is part of the key; nothing in them depends on the time of day, and the code is
+the process's own (a deploy starts new processes).
 
 Kept in this process, not the shared cache: a fragment is worth less than the write that would share it (each
 `set` on the database cache is a committed transaction), and each worker renders a page often enough to have
@@ -18,13 +17,13 @@ under a threaded server.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from . import cache as data_version
+from . import fingerprints
 from .models import Indicator, LogEntry
 
 LIMIT = 4000
@@ -34,7 +33,7 @@ _lock = threading.Lock()
 
 
 def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> list[SafeString]:
-    """The cards of `indicators` (loaded with at least pk and slug), in their order. With `loaded`, they come
+    """The cards of `indicators` (loaded with at least their pk), in their order. With `loaded`, they come
     with what a card shows (IndicatorQuerySet.for_cards) and are drawn from as they are; otherwise the figures of
     the cards not kept are loaded (3 queries)."""
     from .templatetags.kartu import indicator_card
@@ -45,14 +44,14 @@ def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> li
             missing = [full.get(i.pk) for i in missing]
         return [indicator_card(indicator) if indicator else None for indicator in missing]
 
-    # Loaded ones were read before the versions: a write in between would keep an old card under the new version,
-    # so they are drawn and not kept (the conflicts filter of /angka/, which needs every figure anyway).
-    return _fragments("card", indicators, lambda i: (data_version.indicator_scope(i.slug),), draw, keep=not loaded)
+    # Loaded ones were read before their fingerprints: a write in between would keep an old card under the new
+    # fingerprint, so they are drawn and not kept (the conflicts filter of /angka/, which needs every figure anyway).
+    return _fragments("card", indicators, fingerprints.cards, draw, keep=not loaded)
 
 
 def log_rows(entries: Sequence[dict]) -> list[SafeString]:
-    """The rows of log entries given as LogEntryQuerySet.for_log_keys() dicts (pk, promise_id, indicator__slug),
-    in their order; the entries of the rows not kept are loaded with everything a row shows (2 queries)."""
+    """The rows of log entries given as LogEntryQuerySet.for_log_keys() dicts, in their order; the entries of the
+    rows not kept are loaded with everything a row shows (2 queries)."""
     from .templatetags.perubahan import log_row
 
     return log_items(entries, log_row, kind="row")
@@ -61,23 +60,17 @@ def log_rows(entries: Sequence[dict]) -> list[SafeString]:
 def log_items[T](entries: Sequence[dict], make: Callable[[LogEntry], T], kind: str = "feed") -> list[T]:
     """`make(entry)` for log entries given as for_log_keys() dicts, kept like the rows (the feeds' entries)."""
 
-    def scopes(entry: dict) -> tuple[str, ...]:
-        return (
-            *((data_version.promise_scope(entry["promise_id"]),) if entry["promise_id"] else ()),
-            *((data_version.indicator_scope(entry["indicator__slug"]),) if entry["indicator__slug"] else ()),
-        )
-
     def draw(missing: list[dict]) -> list[T | None]:
         full = LogEntry.objects.filter(pk__in=[e["pk"] for e in missing]).for_log().order_by().in_bulk()
         return [make(full[e["pk"]]) if e["pk"] in full else None for e in missing]
 
-    return _fragments(kind, entries, scopes, draw, pk=lambda e: e["pk"])
+    return _fragments(kind, entries, fingerprints.log_entries, draw, pk=lambda e: e["pk"])
 
 
 def _fragments(
     kind: str,
     items: Sequence,
-    scopes: Callable[..., Iterable[str]],
+    fingerprint: Callable[[list], dict],
     draw: Callable[[list], list],
     pk: Callable = lambda item: item.pk,
     keep: bool = True,
@@ -87,32 +80,31 @@ def _fragments(
     if settings.DEBUG:  # translations and code change under a running dev server: keep nothing (like pages)
         return [drawn for drawn in draw(list(items)) if drawn is not None]
     language = get_language()
-    wanted = [(item, (kind, language, pk(item)), tuple(scopes(item))) for item in items]
-    current = data_version.versions({scope for _item, _key, item_scopes in wanted for scope in item_scopes})
-    everything = current[data_version.VERSION_KEY]
+    marks = fingerprint([pk(item) for item in items])
+    # an item deleted since the page's list was read has no fingerprint: not shown
+    wanted = [(item, (kind, language, pk(item)), marks[pk(item)]) for item in items if pk(item) in marks]
     html, missing = {}, []
     with _lock:
-        for item, key, item_scopes in wanted:
-            version = "|".join([everything, *(current[scope] for scope in item_scopes)])
+        for item, key, mark in wanted:
             kept = _kept.get(key)
-            if kept is not None and kept[0] == version:
+            if kept is not None and kept[0] == mark:
                 _kept.move_to_end(key)
                 html[key] = kept[1]
             else:
-                missing.append((item, key, version))
+                missing.append((item, key, mark))
     if missing:
-        drawn = draw([item for item, _key, _version in missing])
+        drawn = draw([item for item, _key, _mark in missing])
         with _lock:
-            for (_item, key, version), fragment in zip(missing, drawn, strict=True):
-                if fragment is None:  # deleted since the page's list was read: not shown, not kept
+            for (_item, key, mark), fragment in zip(missing, drawn, strict=True):
+                if fragment is None:  # deleted since its fingerprint was read: not shown, not kept
                     continue
                 html[key] = fragment
                 if keep:
-                    _kept[key] = (version, fragment)
+                    _kept[key] = (mark, fragment)
                     _kept.move_to_end(key)
             while len(_kept) > LIMIT:
                 _kept.popitem(last=False)
-    return [html[key] for _item, key, _scopes in wanted if key in html]
+    return [html[key] for _item, key, _mark in wanted if key in html]
 
 
 def forget() -> None:

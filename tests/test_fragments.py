@@ -1,5 +1,6 @@
-"""Cards and log rows kept between renders (promises/fragments.py): reused exactly while the page of their
-promise or indicator would be, redrawn after any write that touches them, never shown stale."""
+"""Cards and log rows kept between renders (promises/fragments.py): reused exactly while the rows they are drawn
+from are unchanged (promises/fingerprints.py), redrawn after any write that touches them, however it was written,
+never shown stale."""
 
 import re
 from decimal import Decimal
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from promises import fragments
-from promises.models import Indicator, LogEntry, Promise
+from promises.models import Indicator, LogEntry, Promise, Reading
 
-from .helpers import grow, make_editor, make_reading, rate
+from .helpers import grow, make_editor, make_reading, make_source, rate
 from .test_pages import WITHOUT_PAGE_CACHE
 
 INDICATORS = reverse("promises:indicators")
@@ -92,6 +93,33 @@ class FragmentTests(TestCase):
         ids = {int(n) for n in re.search(r'"promises_logentry"\."id" IN \(([\d, ]+)\)', drawn)[1].split(",")}
         assert ids == set(LogEntry.objects.filter(promise=promise).values_list("pk", flat=True))
 
+    def test_a_figure_changed_without_any_signal_or_new_version_is_redrawn_at_once(self):
+        self.render(INDICATORS)
+        self.render(CHANGES)
+        reading = self.second.readings.order_by("-as_of").first()
+        Reading.objects.filter(pk=reading.pk).update(value=Decimal(4321))  # no signal, no bump
+        page, queries = self.render(INDICATORS)
+        assert loaded_figures_of(queries) == {self.second.pk}
+        assert "4.321 unit" in card(page, self.second)
+        Promise.objects.filter(pk=self.first.promise_id).update(title="Judul tanpa sinyal")
+        changes, _queries = self.render(CHANGES)
+        for entry in LogEntry.objects.filter(promise=self.first.promise_id):
+            assert "Judul tanpa sinyal" in row(changes, entry)
+
+    def test_a_write_of_unknown_reach_that_touches_no_card_or_row_redraws_none(self):
+        from promises import cache as data_version
+
+        for url in (INDICATORS, CHANGES, HOME):
+            self.render(url)
+        make_source(outlet="Media yang belum dikutip")  # a new global version: every page is cold
+        data_version.set_new_version()
+        for url in (INDICATORS, CHANGES, HOME):
+            page, queries = self.render(url)
+            assert loaded_figures_of(queries) == set(), url
+            assert not [
+                q for q in queries if q["sql"].startswith('SELECT "promises_logentry"."id", "promises_logentry"."kind"')
+            ]
+
     def test_a_promise_renamed_is_renamed_in_every_row_about_it(self):
         self.render(CHANGES)
         promise = self.first.promise
@@ -159,7 +187,7 @@ class FragmentTests(TestCase):
         assert kept() == before
 
     def test_a_row_deleted_while_the_page_is_drawn_is_left_out(self):
-        gone = {"pk": 0, "promise_id": None, "indicator__slug": None}
+        gone = {"pk": 0, "created_at": None}
         [entry] = LogEntry.objects.for_log_keys()[:1]
         rows = fragments.log_rows([gone, entry])
         assert len(rows) == 1 and f'id="{LogEntry.objects.get(pk=entry["pk"]).anchor}"' in rows[0]

@@ -47,6 +47,8 @@ UNSHOWN = (
 )
 # What they read of a source: its citation (templatetags/situs.py, source_cite) and its headline (the feeds).
 CITED = ("url", "outlet", "headline", "published", "reliability", "kind")
+# The objects they read with an entry (promises/fingerprints.py hashes the same).
+ROW_OBJECTS = ("promise", "indicator", "status_change", "reading", "editor", "approved_by", "report")
 
 
 class LogQuerySet(AppendOnlyQuerySet):
@@ -55,16 +57,15 @@ class LogQuerySet(AppendOnlyQuerySet):
         objects, then their sources). The long texts no row shows (search texts, descriptions, a report's text)
         are left in the database: a row of the log read 128 columns, most of them those."""
         return (
-            self.select_related("promise", "indicator", "status_change", "reading", "editor", "approved_by", "report")
+            self.select_related(*ROW_OBJECTS)
             .defer(*UNSHOWN)
             .prefetch_related(models.Prefetch("sources", Source.objects.only(*CITED)))
             .order_by("-created_at", "-pk")
         )
 
     def for_log_keys(self):
-        """Entries newest first as the keys of their rows (promises/fragments.py): pk, the scopes they are on, and
-        when they were made."""
-        return self.order_by("-created_at", "-pk").values("pk", "promise_id", "indicator__slug", "created_at")
+        """Entries newest first as the keys of their rows (promises/fragments.py): pk and when they were made."""
+        return self.order_by("-created_at", "-pk").values("pk", "created_at")
 
 
 class LogKind(models.TextChoices):

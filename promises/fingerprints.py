@@ -1,0 +1,126 @@
+"""Fingerprints: for each indicator card and each log row (promises/fragments.py), a hash of the columns it is
+drawn from, computed by the database in one query.
+
+A fragment is kept under its fingerprint and reused while the fingerprint is the same, so it is redrawn exactly
+when a row it shows has changed, whatever wrote it: a service, the admin, an import, an `.update()` that sends no
+signal, a source or an editor's name edited. A write that touches nothing a fragment shows (most writes of
+unknown reach) leaves it kept.
+
+The fingerprint covers the very columns the fragment's own query loads: for a card, the indicator, the figures'
+columns the card reads (`CARD_READING_FIELDS`) with their source's outlet, and the editors' conflict marks; for a
+row, the entry and the objects `LogQuerySet.for_log()` reads with it (less the long texts it leaves unread,
+`log.UNSHOWN`), the editors' names and the sources' cited columns. A column added to one of these models is
+covered without a change here. Each value is written with its length ("5:Media"), NULL as "-", so two different
+sets of values can never give the same text.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Model
+
+from .models import ConflictMark, Indicator, LogEntry, Reading, Source
+from .models.indicator import CARD_READING_FIELDS
+from .models.log import CITED, ROW_OBJECTS, UNSHOWN
+
+# How each database joins the texts of many rows into one (in the order of the rows given).
+JOIN_TEXTS = {"postgresql": "string_agg", "sqlite": "group_concat"}
+
+
+def cards(pks: Iterable[int]) -> dict[int, str]:
+    """The fingerprint of each of these indicators' card; an indicator that no longer exists has none."""
+    reading_columns = ["id", *(name.removesuffix("_id") for name in CARD_READING_FIELDS)]
+    outlet = f"(SELECT s.{_q('outlet')} FROM {_table(Source)} s WHERE s.{_q('id')} = r.{_column(Reading, 'source')})"
+    figures = _rows(
+        _row(Reading, "r", reading_columns, also=[outlet]),
+        f"{_table(Reading)} r WHERE r.{_column(Reading, 'indicator')} = i.{_q('id')}",
+        "r." + _q("id"),
+    )
+    marks = _rows(
+        _row(ConflictMark, "m"),
+        f"{_table(ConflictMark)} m WHERE m.{_column(ConflictMark, 'indicator')} = i.{_q('id')}",
+        "m." + _q("id"),
+    )
+    return _fingerprints(
+        f"{_row(Indicator, 'i')} || '#' || {figures} || '#' || {marks}", f"{_table(Indicator)} i", "i", pks
+    )
+
+
+def log_entries(pks: Iterable[int]) -> dict[int, str]:
+    """The fingerprint of each of these log entries' row (and feed entry); an entry that no longer exists has
+    none."""
+    unread = _unread()
+    texts, joins = [_row(LogEntry, "e", leave_out=unread.get("", ()))], []
+    for n, name in enumerate(ROW_OBJECTS):
+        field = LogEntry._meta.get_field(name)
+        model, alias = field.related_model, f"o{n}"
+        if model is get_user_model():  # an editor is shown by name only (formatting.person)
+            texts.append(_row(model, alias, ["first_name", "last_name", model.USERNAME_FIELD]))
+        else:
+            texts.append(_row(model, alias, leave_out=unread.get(name, ())))
+        joins.append(f"LEFT JOIN {_table(model)} {alias} ON {alias}.{_q(model._meta.pk.column)} = e.{_q(field.column)}")
+    through = LogEntry._meta.get_field("sources").remote_field.through
+    sources = _rows(
+        _row(Source, "s", ["id", *CITED]),
+        f"{_table(through)} t JOIN {_table(Source)} s ON s.{_q('id')} = t.{_column(through, 'source')} "
+        f"WHERE t.{_column(through, 'logentry')} = e.{_q('id')}",
+        "s." + _q("id"),
+    )
+    texts.append(sources)
+    return _fingerprints(" || '#' || ".join(texts), f"{_table(LogEntry)} e {' '.join(joins)}", "e", pks)
+
+
+def _unread() -> dict[str, set[str]]:
+    """log.UNSHOWN by object: "" for the entry's own columns, else the name of the object."""
+    unread: dict[str, set[str]] = {}
+    for path in UNSHOWN:
+        owner, _, name = path.rpartition("__")
+        unread.setdefault(owner, set()).add(name)
+    return unread
+
+
+def _fingerprints(text: str, source: str, alias: str, pks: Iterable[int]) -> dict[int, str]:
+    pks = list(pks)
+    if not pks:
+        return {}
+    sql = (
+        f"SELECT {alias}.{_q('id')}, MD5({text}) FROM {source} "
+        f"WHERE {alias}.{_q('id')} IN ({', '.join(['%s'] * len(pks))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, pks)
+        return dict(cursor.fetchall())
+
+
+def _row(model: type[Model], alias: str, names: Sequence[str] = (), leave_out=(), also: Sequence[str] = ()) -> str:
+    """SQL for the text of one row: its columns (all, or `names`, less `leave_out`) in a fixed order, and the values
+    of the SQL expressions `also`."""
+    fields = [model._meta.get_field(name) for name in names] if names else model._meta.concrete_fields
+    columns = [f"{alias}.{_q(field.column)}" for field in fields if field.name not in leave_out] + list(also)
+    if connection.vendor == "postgresql":  # a record's text quotes what needs it: "(1,,\"a,b\")"
+        return f"CAST(ROW({', '.join(columns)}) AS TEXT)"
+    return " || ".join(_value(column) for column in columns)
+
+
+def _value(sql: str) -> str:
+    """One value as text with its length ("5:Media"), NULL as "-": the text of a row can be read back one way only."""
+    return f"COALESCE(LENGTH(CAST({sql} AS TEXT)) || ':' || CAST({sql} AS TEXT), '-')"
+
+
+def _rows(text: str, source: str, order: str) -> str:
+    """SQL for the texts of many rows joined, in `order`; "" for none."""
+    join = JOIN_TEXTS[connection.vendor]
+    return f"COALESCE((SELECT {join}(t, '') FROM (SELECT {text} AS t FROM {source} ORDER BY {order}) AS texts), '')"
+
+
+def _table(model: type[Model]) -> str:
+    return _q(model._meta.db_table)
+
+
+def _column(model: type[Model], name: str) -> str:
+    return _q(model._meta.get_field(name).column)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
