@@ -3,21 +3,19 @@ import re
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
-from django.db.models.functions import Left, Length
+from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import reading_value
 from .models import Indicator, Promise, PromiseSource, Reading, Report, Sector, Source, StatusChange, normalize_url
 from .models.dates import AS_OF_NOT_IN_FUTURE, PUBLISHED_NOT_IN_FUTURE, Precision, at_precision
+from .models.promise import NATURAL_CODE
 from .models.source import list_order as source_list_order
 from .models.text import MESSAGE as INVISIBLE_MESSAGE
 from .models.text import invisible_character
 from .widgets import QuickSelect
 
-# Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself).
-NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
 SORTS = {
     "kode": NATURAL_CODE,
     "judul": ("title",),

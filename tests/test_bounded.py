@@ -275,6 +275,14 @@ class OrderedIndexTests(TestCase):
     def test_a_page_of_all_indicators_is_read_through_its_index(self):
         assert "indicator_order" in self.plan(Indicator.objects.all()[:30])
 
+    def test_a_page_of_the_promise_list_is_read_through_its_natural_order_index(self):
+        from promises.forms import PromiseFilterForm
+        from promises.models import Administration, Promise
+
+        make_promise()
+        mine = Promise.objects.filter(administration=Administration.objects.default()).with_related()
+        assert "promise_natural_order" in self.plan(PromiseFilterForm({}).filter(mine)[:20])
+
     def test_the_indicators_of_an_administration_are_counted_from_its_promises_index(self):
         from promises.models import Administration
 

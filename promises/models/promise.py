@@ -3,7 +3,8 @@ from functools import cached_property
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Left, Length
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,10 @@ from .addresses import address
 from .labels import Labelled
 from .loading import QuickLoad
 from .log import AppendOnly, AppendOnlyQuerySet
+
+# Codes sort naturally: CP-2 before CP-10 (prefix, then length, then the code itself); the lists' default order,
+# indexed (Promise.Meta).
+NATURAL_CODE = (F("number").asc(nulls_last=True), Left("code", 3), Length("code"), "code")
 
 
 class Status(models.TextChoices):
@@ -292,6 +297,13 @@ class Promise(QuickLoad, Labelled, models.Model):
                 fields=["administration", "origin", "status", "sector"],
                 include=["number", "id"],
                 name="promise_tallies",
+            ),
+            # a page of the list in its natural order walks this index and stops after 20, instead of sorting every
+            # promise of the administration (/janji/: 9 → 0,2 ms at 100x)
+            models.Index(
+                F("administration"),
+                *(F(o) if isinstance(o, str) else o for o in NATURAL_CODE),
+                name="promise_natural_order",
             ),
         ]
 
