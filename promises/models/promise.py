@@ -298,11 +298,15 @@ class Promise(QuickLoad, Labelled, models.Model):
                 include=["number", "id"],
                 name="promise_tallies",
             ),
-            # a page of the list in its natural order walks this index and stops after 20, instead of sorting every
-            # promise of the administration (/janji/: 9 → 0,2 ms at 100x)
+            # a page of the list in its natural order (NATURAL_CODE) walks this index and stops after 20, instead of
+            # sorting every promise of the administration (/janji/: 9 → 0,2 ms at 100x). An ascending index puts
+            # NULLs last already on PostgreSQL; SQLite refuses NULLS LAST in an index.
             models.Index(
                 F("administration"),
-                *(F(o) if isinstance(o, str) else o for o in NATURAL_CODE),
+                F("number"),
+                Left("code", 3),
+                Length("code"),
+                F("code"),
                 name="promise_natural_order",
             ),
         ]
