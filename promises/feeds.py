@@ -76,7 +76,7 @@ def _description(entry: LogEntry) -> str:
 
 
 class ChangesFeed(Feed):
-    """Everything public the editors did (the log), newest first (the entries' keys, their scopes' versions, and
+    """Everything public the editors did (the log), newest first (the entries' keys, their fingerprints, and
     for the entries not kept, the entries and their sources)."""
 
     feed_type = Atom1Feed

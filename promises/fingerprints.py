@@ -1,17 +1,21 @@
-"""Fingerprints: for each indicator card and each log row (promises/fragments.py), a hash of the columns it is
-drawn from, computed by the database in one query.
+"""Fingerprints: for each indicator card, log row and row of /sumber/ (promises/fragments.py), a hash of the
+columns it is drawn from, computed by the database in one query.
 
 A fragment is kept under its fingerprint and reused while the fingerprint is the same, so it is redrawn exactly
 when a row it shows has changed, whatever wrote it: a service, the admin, an import, an `.update()` that sends no
 signal, a source or an editor's name edited. A write that touches nothing a fragment shows (most writes of
 unknown reach) leaves it kept.
 
-The fingerprint covers the very columns the fragment's own query loads: for a card, the indicator, the figures'
-columns the card reads (`CARD_READING_FIELDS`) with their source's outlet, and the editors' conflict marks; for a
-row, the entry and the objects `LogQuerySet.for_log()` reads with it (less the long texts it leaves unread,
-`log.UNSHOWN`), the editors' names and the sources' cited columns. A column added to one of these models is
-covered without a change here. Each value is written with its length ("5:Media"), NULL as "-", so two different
-sets of values can never give the same text.
+The fingerprint covers the very columns the fragment's own query loads:
+- a card: the indicator, the figures' columns the card reads (`CARD_READING_FIELDS`) with their source's outlet,
+  and the editors' conflict marks;
+- a log row: the entry and the objects `LogQuerySet.for_log()` reads with it (less the long texts it leaves
+  unread, `log.UNSHOWN`), the editors' names and the sources' cited columns;
+- a source's row: the source, the promises it is used for (`LISTED_PROMISE`), and its replacements with their
+  new sources.
+A column added to one of these models is covered without a change here. Each value is written with its length
+("5:Media"), NULL as "-" (on PostgreSQL, as a record's text), so two different sets of values never give the same
+text.
 """
 
 from collections.abc import Iterable, Sequence
@@ -20,9 +24,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Model
 
-from .models import ConflictMark, Indicator, LogEntry, Reading, Source
+from .models import ConflictMark, Indicator, LogEntry, Promise, PromiseSource, Reading, Source, SourceReplacement
 from .models.indicator import CARD_READING_FIELDS
 from .models.log import CITED, ROW_OBJECTS, UNSHOWN
+from .models.source import LISTED_PROMISE
 
 # How each database joins the texts of many rows into one (in the order of the rows given).
 JOIN_TEXTS = {"postgresql": "string_agg", "sqlite": "group_concat"}
@@ -69,6 +74,27 @@ def log_entries(pks: Iterable[int]) -> dict[int, str]:
     )
     texts.append(sources)
     return _fingerprints(" || '#' || ".join(texts), f"{_table(LogEntry)} e {' '.join(joins)}", "e", pks)
+
+
+def sources(pks: Iterable[int]) -> dict[int, str]:
+    """The fingerprint of each of these sources' row of /sumber/ (SourceQuerySet.for_list()); a source that no
+    longer exists has none."""
+    pk = _q("id")
+    used_for = _rows(
+        f"{_row(PromiseSource, 'l', ['id', 'source', 'promise'])} || {_row(Promise, 'p', LISTED_PROMISE)}",
+        f"{_table(PromiseSource)} l JOIN {_table(Promise)} p ON p.{pk} = l.{_column(PromiseSource, 'promise')} "
+        f"WHERE l.{_column(PromiseSource, 'source')} = s.{pk}",
+        f"l.{pk}",
+    )
+    replaced = _rows(
+        f"{_row(SourceReplacement, 'r')} || {_row(Source, 'n')}",
+        f"{_table(SourceReplacement)} r JOIN {_table(Source)} n ON n.{pk} = r.{_column(SourceReplacement, 'new')} "
+        f"WHERE r.{_column(SourceReplacement, 'old')} = s.{pk}",
+        f"r.{pk}",
+    )
+    return _fingerprints(
+        f"{_row(Source, 's')} || '#' || {used_for} || '#' || {replaced}", f"{_table(Source)} s", "s", pks
+    )
 
 
 def _unread() -> dict[str, set[str]]:

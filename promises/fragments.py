@@ -1,8 +1,8 @@
-"""Fragments: the HTML of one indicator card or one row of the log of changes (and what a feed says of one log
-entry), kept by each process under the fingerprint of the rows it is drawn from (promises/fingerprints.py), so a
-list page re-renders only the cards and rows whose rows changed, not all 30 or 50 of them, and loads the figures
-and sources of those only. One query gives the fingerprints of a page's cards (or rows); it is all a kept card
-costs.
+"""Fragments: the HTML of one indicator card, one row of the log of changes (and what a feed says of one log
+entry) or one row of /sumber/, kept by each process under the fingerprint of the rows it is drawn from
+(promises/fingerprints.py), so a list page re-renders only the cards and rows whose rows changed, not all 30 or
+50 of them, and loads the figures and sources of those only. One query gives the fingerprints of a page's cards
+(or rows); it is all a kept card costs.
 
 The fingerprint covers everything a card or row shows, whatever wrote it, so a fragment is never shown stale and
 a write that did not touch it (a save elsewhere, and most writes of unknown reach, which make every page cold)
@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from . import fingerprints
-from .models import Indicator, LogEntry
+from .models import Indicator, LogEntry, Source
 
 LIMIT = 4000
 
@@ -65,6 +65,18 @@ def log_items[T](entries: Sequence[dict], make: Callable[[LogEntry], T], kind: s
         return [make(full[e["pk"]]) if e["pk"] in full else None for e in missing]
 
     return _fragments(kind, entries, fingerprints.log_entries, draw, pk=lambda e: e["pk"])
+
+
+def source_rows(pks: Sequence[int]) -> list[SafeString]:
+    """The rows of /sumber/ of these sources, in their order; the sources of the rows not kept are loaded with
+    what a row shows (3 queries)."""
+    from .templatetags.sumber import source_row
+
+    def draw(missing: list[int]) -> list[SafeString | None]:
+        full = Source.objects.filter(pk__in=missing).for_list().order_by().in_bulk()
+        return [source_row(full[pk]) if pk in full else None for pk in missing]
+
+    return _fragments("source", pks, fingerprints.sources, draw, pk=lambda pk: pk)
 
 
 def _fragments(

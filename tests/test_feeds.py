@@ -113,7 +113,7 @@ class ChangesFeedTests(TestCase):
     @override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != "promises.middleware.PageCacheMiddleware"])
     def test_the_feeds_cost_a_fixed_number_of_queries_and_fewer_with_their_entries_kept(self):
         """The feeds' own queries (from the page cache a feed costs one, as every page: test_pages.py). The log
-        feeds: the entries' keys and their scopes' versions, then, for the entries not kept (promises/fragments.py),
+        feeds: the entries' keys and their fingerprints, then, for the entries not kept (promises/fragments.py),
         the entries and their sources; the promise's feed reads the promise first."""
         grow(2)
         promise = Promise.objects.first()

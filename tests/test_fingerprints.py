@@ -10,7 +10,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from promises import fingerprints
-from promises.models import ConflictMark, Indicator, LogEntry, Promise, Report, Source
+from promises.models import ConflictMark, Indicator, LogEntry, Promise, PromiseSource, Report, Source, SourceReplacement
 from promises.models.log import ROW_OBJECTS
 
 from .helpers import grow, make_editor, make_reading, make_source, rate
@@ -122,6 +122,20 @@ class FingerprintTests(TestCase):
             unchanged += self.changes(fingerprints.log_entries, entry.pk, source, self.loaded(source))
         assert unchanged == []
         assert self.checked > 80, self.checked
+
+    def test_a_source_rows_fingerprint_changes_with_every_column_its_row_is_drawn_from(self):
+        used = PromiseSource.objects.order_by("pk").first().source
+        PromiseSource.objects.create(promise=Promise.objects.exclude(pk=self.indicator.promise_id).first(), source=used)
+        SourceReplacement.objects.create(old=used, new=make_source(), reason="Tautan mati.", editor=make_editor("lain"))
+        source = Source.objects.filter(pk=used.pk).for_list().get()
+        links, replacements = list(source.promise_links.all()), list(source.replaced_by.all())
+        assert len(links) == 2 and len(replacements) == 1
+        objects = [source, *links, *(link.promise for link in links), *replacements, replacements[0].new]
+        unchanged = []
+        for obj in objects:
+            unchanged += self.changes(fingerprints.sources, source.pk, obj, self.loaded(obj))
+        assert unchanged == []
+        assert self.checked > 30, self.checked
 
     def test_a_source_added_or_taken_from_a_row_changes_its_fingerprint(self):
         before = fingerprints.log_entries([self.entry.pk])[self.entry.pk]

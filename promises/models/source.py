@@ -72,6 +72,9 @@ def list_order() -> tuple:
 
 
 LIST_PAGE_SIZE = 50
+# What a row of /sumber/ (templatetags/sumber.py) reads of the promises a source is used for: a link with the
+# promise's code and title (promises/fingerprints.py hashes the same).
+LISTED_PROMISE = ("id", "code", "title", "slug")
 
 
 MOBILE = {("m", "1"), ("m", "0")}  # Blogger's switch between its mobile and desktop views
@@ -112,10 +115,15 @@ class SourceQuerySet(models.QuerySet):
         return self.order_by(*list_order())
 
     def for_list(self):
-        """Sources with what they support and any replacement, newest first (4 queries: sources, their promise
-        links, those promises, replacements with the new source)."""
+        """Sources with what a row of /sumber/ shows: the promises they are used for and any replacement, newest
+        first (3 queries: sources, their promise links with those promises, replacements with the new source)."""
+        from .promise import PromiseSource
+
+        links = PromiseSource.objects.select_related("promise").only(
+            "source_id", "promise_id", *(f"promise__{name}" for name in LISTED_PROMISE)
+        )
         replacements = models.Prefetch("replaced_by", SourceReplacement.objects.select_related("new"))
-        return self.prefetch_related("promise_links__promise", replacements).order_by(*list_order())
+        return self.prefetch_related(models.Prefetch("promise_links", links), replacements).order_by(*list_order())
 
 
 class Source(QuickLoad, Labelled, models.Model):

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import search, services
+from .. import fragments, search, services
 from ..forms import SourceForm
 from ..middleware import cached_page
 from ..models import Source
-from ..models.source import LIST_PAGE_SIZE
+from ..models.source import LIST_PAGE_SIZE, list_order
 from ..permissions import Editing
 from ..widgets import QuickSelect
 from .answers import answer
@@ -86,8 +86,9 @@ class SourceFilterForm(forms.Form):
 
 def _context(request: HttpRequest, **extra) -> dict:
     form = SourceFilterForm(request.GET)
-    sources = form.filter(Source.objects.for_list())
-    context = {"page": Paginator(sources, LIST_PAGE_SIZE).get_page(request.GET.get("halaman")), "filters": form}
+    sources = form.filter(Source.objects.order_by(*list_order())).values_list("pk", flat=True)
+    page = Paginator(sources, LIST_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    context = {"page": page, "rows": fragments.source_rows(list(page.object_list)), "filters": form}
     if Editing(request).source:
         context["source_form"] = SourceForm()
     return context | extra
