@@ -33,20 +33,21 @@ _lock = threading.Lock()
 
 
 def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> list[SafeString]:
-    """The cards of `indicators` (loaded with at least their pk), in their order. With `loaded`, they come
-    with what a card shows (IndicatorQuerySet.for_cards) and are drawn from as they are; otherwise the figures of
-    the cards not kept are loaded (3 queries)."""
+    """The cards of `indicators` (loaded with at least their pk), in their order; the figures of the cards not kept
+    are loaded (3 queries). With `loaded`, they come with what a card shows (IndicatorQuerySet.for_cards) and are
+    drawn from as they are, neither looked up nor kept: they were read before any fingerprint, so a write in between
+    would keep an old card under a new fingerprint (the promise page and the conflicts filter of /angka/, which read
+    the figures anyway)."""
     from .templatetags.kartu import indicator_card
 
-    def draw(missing: list[Indicator]) -> list[SafeString]:
-        if not loaded:
-            full = Indicator.objects.filter(pk__in=[i.pk for i in missing]).order_by().for_cards().in_bulk()
-            missing = [full.get(i.pk) for i in missing]
-        return [indicator_card(indicator) if indicator else None for indicator in missing]
+    if loaded:
+        return [indicator_card(indicator) for indicator in indicators]
 
-    # Loaded ones were read before their fingerprints: a write in between would keep an old card under the new
-    # fingerprint, so they are drawn and not kept (the conflicts filter of /angka/, which needs every figure anyway).
-    return _fragments("card", indicators, fingerprints.cards, draw, keep=not loaded)
+    def draw(missing: list[Indicator]) -> list[SafeString]:
+        full = Indicator.objects.filter(pk__in=[i.pk for i in missing]).order_by().for_cards().in_bulk()
+        return [indicator_card(full[i.pk]) if i.pk in full else None for i in missing]
+
+    return _fragments("card", indicators, fingerprints.cards, draw)
 
 
 def log_rows(entries: Sequence[dict]) -> list[SafeString]:
@@ -85,7 +86,6 @@ def _fragments(
     fingerprint: Callable[[list], dict],
     draw: Callable[[list], list],
     pk: Callable = lambda item: item.pk,
-    keep: bool = True,
 ) -> list:
     if not items:
         return []
@@ -111,9 +111,8 @@ def _fragments(
                 if fragment is None:  # deleted since its fingerprint was read: not shown, not kept
                     continue
                 html[key] = fragment
-                if keep:
-                    _kept[key] = (mark, fragment)
-                    _kept.move_to_end(key)
+                _kept[key] = (mark, fragment)
+                _kept.move_to_end(key)
             while len(_kept) > LIMIT:
                 _kept.popitem(last=False)
     return [html[key] for _item, key, _mark in wanted if key in html]

@@ -15,7 +15,8 @@ def absolute(request, path: str) -> str:
 
 def figure_line(indicator) -> str | None:
     """The indicator's realised figure against its target and its date: "900 unit dari target 1.347 unit (67%),
-    per 14 Agustus 2025"; None without a realised figure. Reads only what `with_readings()` loaded."""
+    per 14 Agustus 2025"; None without a realised figure. Reads only the figures' card fields (loaded by
+    `for_cards()` and `with_readings()`)."""
     reading = indicator.progress_reading()
     if reading is None:
         return None

@@ -240,7 +240,7 @@ class StatusEditTests(EditorTestCase):
 
     def test_a_status_change_costs_a_fixed_number_of_queries(self):
         data = status_data(self.promise)
-        with self.assertNumQueries(35 + 3 * CACHE_SET_QUERIES):
+        with self.assertNumQueries(37 + 3 * CACHE_SET_QUERIES):
             # the request:
             # * the session
             # * the editor
@@ -265,13 +265,13 @@ class StatusEditTests(EditorTestCase):
             # * the promise with sector, administration, programme and the source it was made in
             # * its source links with their sources
             # * how many log entries it has (the history's pager)
-            # * one page of them with their editors
-            # * the sources of those entries
+            # * one page of them: pk and date
+            # * the fingerprints of their rows (promises/fragments.py)
+            # * the rows not kept (the new one at least): those entries with their editors, and their sources
             # * the claim items that name it
             # * the status form's source choices (the promise's sources)
-            # * its indicators with promise, sector, and their target and baseline sources
-            # * their readings with their sources
-            # * the editors' conflict marks on them
+            # * its indicators, their figures (what a card reads) with their sources' outlets, and the editors'
+            #   conflict marks on them
             # * how many readers' reports about it are waiting
             # and apart from those, new versions for the pages it is on (promises/cache.py): the list pages,
             # the promise's and its indicator's (3 × CACHE_SET_QUERIES); every other page stays cached

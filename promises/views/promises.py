@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from .. import services, sharing
+from .. import fragments, services, sharing
 from ..forms import PromiseFilterForm, PromiseNewForm, PromiseTextForm, ProposalDecisionForm, StatusChangeForm
 from ..middleware import cached_page
 from ..models import Administration, Indicator, LogEntry, Promise, Report, StatusChange, StatusProposal
@@ -60,13 +60,17 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
 def _context(request: HttpRequest, promise: Promise) -> dict:
     """What the promise page shows; editors also get their forms at the current version."""
     editing = Editing(request)
-    indicators = list(Indicator.objects.filter(promise=promise).with_readings())
+    # what the cards and the share text read (the figures' card fields): drawn from these, not kept
+    indicators = list(Indicator.objects.filter(promise=promise).for_cards())
     short_url = sharing.absolute(request, reverse("promises:short_link", args=[promise.code]))
-    history = LogEntry.objects.filter(promise=promise).for_log()
+    history = Paginator(LogEntry.objects.filter(promise=promise).for_log_keys(), HISTORY_PAGE_SIZE)
+    history = history.get_page(request.GET.get("halaman"))
     context = {
         "promise": promise,
-        "history": Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("halaman")),
+        "history": history,
+        "history_rows": fragments.log_rows(history.object_list),
         "indicators": indicators,
+        "cards": fragments.indicator_cards(indicators, loaded=True),
         "reports_waiting": Report.objects.waiting_for_promise(promise),
         "short_url": short_url,
         "share_text": sharing.promise_text(promise, indicators, short_url),
