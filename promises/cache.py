@@ -24,20 +24,23 @@ first, the version's among them, so `DatabaseCache` below keeps them (a flood of
 invalidate every stored page at once, or bring back a scope's earlier version).
 """
 
+import base64
 import hashlib
 import logging
 import os
+import pickle
 import threading
 import time
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends import db as database_cache
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -207,12 +210,53 @@ def build_id() -> str:
 
 
 class DatabaseCache(database_cache.DatabaseCache):
-    """Django's database cache, except that making room when it is full never deletes the data version, and
-    `incr` is atomic (the rate limit of readers' reports counts with it: django-ratelimit needs that).
+    """Django's database cache, except that making room when it is full never deletes the data version, `incr` is
+    atomic (the rate limit of readers' reports counts with it: django-ratelimit needs that), and `set` and `add`
+    write their row in one statement.
 
     Django's own culling (the same, version aside): expired rows go first, then, when still more than
     MAX_ENTRIES, the first 1/CULL_FREQUENCY of the keys in sort order.
     """
+
+    def _base_set(self, mode, key, value, timeout=database_cache.DEFAULT_TIMEOUT):
+        """`set` and `add` as one INSERT … ON CONFLICT (PostgreSQL and SQLite), where Django reads the key's row
+        first and then updates or inserts it in a transaction of its own: a cold page render stores its render lock
+        and the page, so that was two transactions of three statements each. `add` replaces only a row that has
+        expired, as Django's does. Within a transaction the statement gets a savepoint, so a failed write (Django
+        lets them fail quietly) leaves that transaction usable. The count for making room is Django's."""
+        if mode == "touch":
+            return super()._base_set(mode, key, value, timeout)
+        timeout = self.get_backend_timeout(timeout)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table = quote(self._table)
+        now = database_cache.tz_now().replace(microsecond=0)
+        expires = (
+            datetime.max if timeout is None else datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        )
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        stored = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+        key_column, value_column, expires_column = quote("cache_key"), quote("value"), quote("expires")
+        sql = (
+            f"INSERT INTO {table} ({key_column}, {value_column}, {expires_column}) VALUES (%s, %s, %s) "
+            f"ON CONFLICT ({key_column}) DO UPDATE SET {value_column} = excluded.{value_column}, "
+            f"{expires_column} = excluded.{expires_column}"
+        )
+        params = [key, stored, expires]
+        if mode == "add":
+            sql += f" WHERE {table}.{expires_column} < %s"
+            params.append(connection.ops.adapt_datetimefield_value(now))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            if (rows := cursor.fetchone()[0]) > self._max_entries:
+                self._cull(db, cursor, now, rows)
+            try:
+                with transaction.atomic(using=db) if connection.in_atomic_block else nullcontext():
+                    cursor.execute(sql, params)
+            except DatabaseError:
+                return False
+            return mode == "set" or cursor.rowcount == 1
 
     def _cull(self, db, cursor, now, num):
         connection = connections[db]

@@ -512,3 +512,60 @@ class TwoProcessesTests(TransactionTestCase):
         response = HttpsClient(b).request("GET", url)
         assert response.status == 200
         assert "status-dalam_proses" in response.body and "Diubah lewat proses A." in response.body
+
+
+@pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"), reason="the database cache's own writes"
+)
+class DatabaseCacheWriteTests(TestCase):
+    """promises.cache.DatabaseCache writes `set` and `add` in one statement, with Django's meaning."""
+
+    def expire(self, key: str) -> None:
+        table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+        past = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(minutes=1))
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET expires = %s WHERE cache_key = %s", [past, cache.make_key(key)])
+
+    def test_set_stores_a_value_and_replaces_it_with_its_new_expiry(self):
+        cache.set("k", "satu", 60)
+        cache.set("k", {"dua": 2}, None)
+        assert cache.get("k") == {"dua": 2}
+        self.expire("k")
+        assert cache.get("k") is None
+        cache.set("k", "tiga", 60)
+        assert cache.get("k") == "tiga"
+
+    def test_add_stores_a_missing_or_expired_value_and_never_replaces_a_live_one(self):
+        assert cache.add("k", "satu", 60) is True
+        assert cache.add("k", "dua", 60) is False
+        assert cache.get("k") == "satu"
+        self.expire("k")
+        assert cache.add("k", "tiga", 60) is True
+        assert cache.get("k") == "tiga"
+
+    def test_touch_is_djangos(self):
+        cache.set("k", "satu", 60)
+        self.expire("k")
+        assert cache.touch("k", 60) is True
+        assert cache.get("k") == "satu"
+        assert cache.touch("tidak-ada", 60) is False
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite stores a key of any length")
+    def test_a_failed_write_within_a_transaction_leaves_it_usable(self):
+        too_long = "k" * 300  # the key column holds 255
+        with pytest.warns(Warning):
+            assert cache.add(too_long, "satu", 60) is False
+        cache.set("k", "dua", 60)  # the transaction goes on
+        assert cache.get("k") == "dua"
+
+
+@pytest.mark.skipif(
+    not settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"), reason="the database cache's own writes"
+)
+class DatabaseCacheStatementTests(TransactionTestCase):
+    def test_outside_a_transaction_a_write_is_the_count_and_one_statement(self):
+        for write in (lambda: cache.set("k", "satu", 60), lambda: cache.add("baru", "dua", 60)):
+            with CaptureQueriesContext(connection) as queries:
+                write()
+            assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT", "INSERT"]
+        cache.clear()
