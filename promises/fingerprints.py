@@ -19,6 +19,7 @@ text.
 """
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -35,6 +36,26 @@ JOIN_TEXTS = {"postgresql": "string_agg", "sqlite": "group_concat"}
 
 def cards(pks: Iterable[int]) -> dict[int, str]:
     """The fingerprint of each of these indicators' card; an indicator that no longer exists has none."""
+    return _fingerprints(_cards(connection.vendor), pks)
+
+
+def log_entries(pks: Iterable[int]) -> dict[int, str]:
+    """The fingerprint of each of these log entries' row (and feed entry); an entry that no longer exists has
+    none."""
+    return _fingerprints(_log_entries(connection.vendor), pks)
+
+
+def sources(pks: Iterable[int]) -> dict[int, str]:
+    """The fingerprint of each of these sources' row of /sumber/ (SourceQuerySet.for_list()); a source that no
+    longer exists has none."""
+    return _fingerprints(_sources(connection.vendor), pks)
+
+
+# The queries, built once per database (each reads the models' columns): "SELECT id, MD5(...) ... WHERE id IN ".
+
+
+@cache
+def _cards(vendor: str) -> str:
     reading_columns = ["id", *(name.removesuffix("_id") for name in CARD_READING_FIELDS)]
     outlet = f"(SELECT s.{_q('outlet')} FROM {_table(Source)} s WHERE s.{_q('id')} = r.{_column(Reading, 'source')})"
     figures = _rows(
@@ -47,14 +68,11 @@ def cards(pks: Iterable[int]) -> dict[int, str]:
         f"{_table(ConflictMark)} m WHERE m.{_column(ConflictMark, 'indicator')} = i.{_q('id')}",
         "m." + _q("id"),
     )
-    return _fingerprints(
-        f"{_row(Indicator, 'i')} || '#' || {figures} || '#' || {marks}", f"{_table(Indicator)} i", "i", pks
-    )
+    return _query(f"{_row(Indicator, 'i')} || '#' || {figures} || '#' || {marks}", f"{_table(Indicator)} i", "i")
 
 
-def log_entries(pks: Iterable[int]) -> dict[int, str]:
-    """The fingerprint of each of these log entries' row (and feed entry); an entry that no longer exists has
-    none."""
+@cache
+def _log_entries(vendor: str) -> str:
     unread = _unread()
     texts, joins = [_row(LogEntry, "e", leave_out=unread.get("", ()))], []
     for n, name in enumerate(ROW_OBJECTS):
@@ -73,12 +91,11 @@ def log_entries(pks: Iterable[int]) -> dict[int, str]:
         "s." + _q("id"),
     )
     texts.append(sources)
-    return _fingerprints(" || '#' || ".join(texts), f"{_table(LogEntry)} e {' '.join(joins)}", "e", pks)
+    return _query(" || '#' || ".join(texts), f"{_table(LogEntry)} e {' '.join(joins)}", "e")
 
 
-def sources(pks: Iterable[int]) -> dict[int, str]:
-    """The fingerprint of each of these sources' row of /sumber/ (SourceQuerySet.for_list()); a source that no
-    longer exists has none."""
+@cache
+def _sources(vendor: str) -> str:
     pk = _q("id")
     used_for = _rows(
         f"{_row(PromiseSource, 'l', ['id', 'source', 'promise'])} || {_row(Promise, 'p', LISTED_PROMISE)}",
@@ -92,9 +109,7 @@ def sources(pks: Iterable[int]) -> dict[int, str]:
         f"WHERE r.{_column(SourceReplacement, 'old')} = s.{pk}",
         f"r.{pk}",
     )
-    return _fingerprints(
-        f"{_row(Source, 's')} || '#' || {used_for} || '#' || {replaced}", f"{_table(Source)} s", "s", pks
-    )
+    return _query(f"{_row(Source, 's')} || '#' || {used_for} || '#' || {replaced}", f"{_table(Source)} s", "s")
 
 
 def _unread() -> dict[str, set[str]]:
@@ -106,16 +121,16 @@ def _unread() -> dict[str, set[str]]:
     return unread
 
 
-def _fingerprints(text: str, source: str, alias: str, pks: Iterable[int]) -> dict[int, str]:
+def _query(text: str, source: str, alias: str) -> str:
+    return f"SELECT {alias}.{_q('id')}, MD5({text}) FROM {source} WHERE {alias}.{_q('id')} IN "
+
+
+def _fingerprints(query: str, pks: Iterable[int]) -> dict[int, str]:
     pks = list(pks)
     if not pks:
         return {}
-    sql = (
-        f"SELECT {alias}.{_q('id')}, MD5({text}) FROM {source} "
-        f"WHERE {alias}.{_q('id')} IN ({', '.join(['%s'] * len(pks))})"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, pks)
+        cursor.execute(f"{query}({', '.join(['%s'] * len(pks))})", pks)
         return dict(cursor.fetchall())
 
 
