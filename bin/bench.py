@@ -520,6 +520,23 @@ def history_run(plan: dict) -> list[dict]:
             conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
 
 
+def nothing_kept_run(plan: dict) -> list[dict]:
+    """Every page rendered in a process of its own with nothing kept (bench_data.py nothing-kept), BENCH_COLD times,
+    against this size's database while the servers idle."""
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "bin" / "bench_data.py"), "nothing-kept", str(COLD)],
+        input=json.dumps(plan["pages"]),
+        env=os.environ,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    line = next((x for x in output.stdout.splitlines() if x.startswith("NOTHING-KEPT ")), None)
+    if line is None:
+        raise SystemExit(f"bench_data.py nothing-kept failed:\n{output.stdout[-2000:]}\n{output.stderr[-3000:]}")
+    return [r | {"wall_ms": spread(r["ms"])} for r in json.loads(line.removeprefix("NOTHING-KEPT "))]
+
+
 def write_static(static_root: Path, body: bytes) -> None:
     """The ceiling file: the dashboard's bytes, with the .gz whitenoise and nginx's gzip_static send."""
     for folder in (static_root, static_root / "nginx-root"):
@@ -565,6 +582,9 @@ def measure_size(size: int, plan: dict, tmp: Path, scripts: dict, static_root: P
                 time.sleep(0.2)
             out["hits"] = measure_hits(servers, gunicorn, nginx, plan, scripts)
             out["cold"] = measure_cold(servers, gunicorn, plan)
+            servers.wait_idle()
+            out["nothing_kept"] = nothing_kept_run(plan)
+            log("in-process renders with nothing kept done")
             out["editor"] = measure_editor(gunicorn, plan)
             out["save"] = measure_saves(servers, gunicorn, plan)
             out["reads_under_writes"] = measure_writes(servers, gunicorn, nginx, plan, scripts)
@@ -642,8 +662,10 @@ def measure_cold(servers: Servers, gunicorn: Gunicorn, plan: dict) -> dict[str, 
       promise (a promise page and its feed), a figure of the page's own indicator (an indicator page and its
       feed: its scope and its promise's), else a status change of one of the promises of the latest log entries,
       taken in turn (their rows are at the top of the dashboard and /perubahan/, so those are redrawn too);
-    - "version": a write of unknown reach (a source's or a user's edit, an import): a new global version, so
-      no card or row kept by the workers (promises/fragments.py) is reused either.
+    - "version": a write of unknown reach (a source's or a user's edit, an import): a new global version. Every
+      page is cold; the cards and rows the workers keep (promises/fragments.py) are reused where the rows they
+      are drawn from did not change (their fingerprints), which is all of them here: the write changed no row.
+      The renders with nothing kept at all are measured in process (nothing_kept_run).
     """
     from promises import cache
     from promises.middleware import _page_spec
@@ -850,8 +872,8 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
         "save": "COLD RENDERS AFTER A SAVE (before each request, the invalidation of one editor's save: the page's own "
         "promise or indicator, else a promise of the latest changes; kept cards and rows reused; wall ms; "
         "CPU = workers + PostgreSQL, mean)",
-        "version": "COLD RENDERS AFTER A NEW GLOBAL VERSION (a write of unknown reach before each request: nothing "
-        "kept is reused; wall ms; CPU = workers + PostgreSQL, mean)",
+        "version": "COLD RENDERS AFTER A NEW GLOBAL VERSION (a write of unknown reach before each request: every page "
+        "cold, cards and rows whose rows did not change reused; wall ms; CPU = workers + PostgreSQL, mean)",
     }
     for kind, title in titles.items():
         lines = [
@@ -866,6 +888,12 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
             for r in m["cold"][kind]
         ]
         parts.append(title + "\n" + table(["size", "page", "wall ms min/med/max", "CPU ms", "misses"], lines))
+    lines = [[f"{m['size']}x", r["page"], mmm(r["wall_ms"], "{:.1f}")] for m in results for r in m["nothing_kept"]]
+    parts.append(
+        "COLD RENDERS WITH NOTHING KEPT (in process, not through HTTP: a new global version and no kept cards or "
+        "rows before each render, as after a write that changed every card and row; page cache and middleware "
+        "included; wall ms)\n" + table(["size", "page", "wall ms min/med/max"], lines)
+    )
     lines = [
         [f"{m['size']}x", r["page"], mmm(r["ms"], "{:.1f}"), str(r["status"])] for m in results for r in m["editor"]
     ]
@@ -927,10 +955,12 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
     top = max(results, key=lambda m: m["size"])
     cached = [r for m in results for r in m["hits"] if not r["page"].startswith("(")]
     worst_hit = min(cached, key=lambda r: r["static_cpu_over_page_cpu"]["median"])
-    # The final line keeps the measure of earlier runs (after a new global version, nothing kept reused), so the
-    # figures stay comparable; the cold render after a save is printed beside it.
+    # The final line keeps the measure of earlier runs (after a new global version); since fragments are kept by
+    # fingerprint (6 December 2026) the cards and rows whose rows did not change are reused there. The cold render
+    # after a save and the in-process render with nothing kept are printed beside it.
     worst_cold = max(top["cold"]["version"], key=lambda r: r["wall_ms"]["median"])
     worst_after_save = max(top["cold"]["save"], key=lambda r: r["wall_ms"]["median"])
+    worst_nothing_kept = max(top["nothing_kept"], key=lambda r: r["wall_ms"]["median"])
     ruw = {(r["path"], r["rate"]): r for r in top["reads_under_writes"]}
     worst_editor = max(top["editor"], key=lambda r: r["ms"]["median"])
     largest = max(history, key=lambda h: h["bytes_raw"])
@@ -938,6 +968,7 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
         "hit_vs_static": worst_hit["static_cpu_over_page_cpu"]["median"],
         "cold_ms_max_100x": worst_cold["wall_ms"]["median"],
         "cold_ms_max_100x_after_save": worst_after_save["wall_ms"]["median"],  # printed, not in the final line
+        "cold_ms_max_100x_nothing_kept": worst_nothing_kept["wall_ms"]["median"],  # printed, not in the final line
         "reads_under_1ws": ruw[("nginx", 1.0)]["ratio"]["median"] if ("nginx", 1.0) in ruw else None,
         "reads_under_5ws": ruw[("nginx", 5.0)]["ratio"]["median"] if ("nginx", 5.0) in ruw else None,
         "largest_page_kb": largest["bytes_raw"] / 1000,
@@ -964,6 +995,9 @@ def report(results: list[dict], history: list[dict]) -> tuple[str, dict, list[st
         f"{mark(le(figures['cold_ms_max_100x_after_save'], TARGETS['cold_ms_max']))} (not in the final line) the "
         f"same after one editor's save, kept cards and rows reused{note}: "
         f"{figures['cold_ms_max_100x_after_save']:.0f} ms, {worst_after_save['page']}",
+        f"{mark(le(figures['cold_ms_max_100x_nothing_kept'], TARGETS['cold_ms_max']))} (not in the final line) the "
+        f"same with nothing kept, in process, without HTTP{note}: {figures['cold_ms_max_100x_nothing_kept']:.0f} ms, "
+        f"{worst_nothing_kept['page']}",
         f"{mark(ge(figures['reads_under_1ws'], TARGETS['reads_1']))} reads_under_1ws >= 0.80 (through nginx): "
         f"{figures['reads_under_1ws']:.2f} (direct to gunicorn: {direct.get('1', float('nan')):.2f})",
         f"{mark(ge(figures['reads_under_5ws'], TARGETS['reads_5']))} reads_under_5ws >= 0.60 (through nginx): "

@@ -232,15 +232,49 @@ def history_pages(promise_pk: int, indicator_slug: str) -> list[dict]:
     return out
 
 
+def nothing_kept(pages: list[dict], renders: int) -> list[dict]:
+    """Each page rendered in this process with nothing kept: a new global version and no kept cards or rows
+    (promises/fragments.py) before each render, as after a write that changed every card and row, or in a worker's
+    first render of a page; wall ms, page cache and all middleware included, HTTP not."""
+    from django.conf import settings
+    from django.test import Client
+
+    from promises import cache, fragments
+
+    if settings.DEBUG:
+        raise SystemExit("bench_data.py nothing-kept: DEBUG is on, nothing would be cached")
+    client = Client(HTTP_HOST="127.0.0.1")
+    out = []
+    for page in pages:
+        times = []
+        for turn in range(-1, renders):  # one unmeasured render first
+            cache.set_new_version()
+            fragments.forget()
+            started = time.perf_counter()
+            response = client.get(page["path"], headers=page["headers"] | {"Accept-Encoding": "gzip"})
+            if turn >= 0:
+                times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200 or response.get("X-Page-Cache") != "miss":
+                raise SystemExit(f"{page['path']}: {response.status_code} {response.get('X-Page-Cache')}")
+        out.append({"page": page["page"], "path": page["path"], "ms": times})
+    return out
+
+
 def main() -> None:
-    if len(sys.argv) != 4 or sys.argv[1] != "history":
-        raise SystemExit("usage: bench_data.py history PROMISE_PK INDICATOR_SLUG")
+    usage = "usage: bench_data.py history PROMISE_PK INDICATOR_SLUG | bench_data.py nothing-kept RENDERS < pages.json"
+    if not (len(sys.argv) == 4 and sys.argv[1] == "history") and not (
+        len(sys.argv) == 3 and sys.argv[1] == "nothing-kept"
+    ):
+        raise SystemExit(usage)
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     import django
 
     django.setup()
-    print("HISTORY " + json.dumps(history_pages(int(sys.argv[2]), sys.argv[3])))
+    if sys.argv[1] == "history":
+        print("HISTORY " + json.dumps(history_pages(int(sys.argv[2]), sys.argv[3])))
+    else:
+        print("NOTHING-KEPT " + json.dumps(nothing_kept(json.load(sys.stdin), int(sys.argv[2]))))
 
 
 if __name__ == "__main__":
