@@ -498,23 +498,9 @@ def history_run(plan: dict) -> list[dict]:
         conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{db["NAME"]}"')
     url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{copy}"
     try:
-        output = subprocess.run(
-            [
-                PYTHON,
-                str(ROOT / "bin" / "bench_data.py"),
-                "history",
-                str(plan["promise"]["pk"]),
-                plan["indicator"]["slug"],
-            ],
-            env=os.environ | {"DATABASE_URL": url},
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
+        return bench_data(
+            "history", str(plan["promise"]["pk"]), plan["indicator"]["slug"], env=os.environ | {"DATABASE_URL": url}
         )
-        line = next((x for x in output.stdout.splitlines() if x.startswith("HISTORY ")), None)
-        if line is None:
-            raise SystemExit(f"bench_data.py history failed:\n{output.stdout[-2000:]}\n{output.stderr[-3000:]}")
-        return json.loads(line.removeprefix("HISTORY "))
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{copy}"')
@@ -523,18 +509,25 @@ def history_run(plan: dict) -> list[dict]:
 def nothing_kept_run(plan: dict) -> list[dict]:
     """Every page rendered in a process of its own with nothing kept (bench_data.py nothing-kept), BENCH_COLD times,
     against this size's database while the servers idle."""
+    pages = bench_data("nothing-kept", str(COLD), env=os.environ, stdin=json.dumps(plan["pages"]))
+    return [r | {"wall_ms": spread(r["ms"])} for r in pages]
+
+
+def bench_data(mode: str, *args: str, env: dict, stdin: str | None = None):
+    """What `bin/bench_data.py MODE ARGS` prints on its line that starts with MODE in capitals (JSON)."""
     output = subprocess.run(
-        [PYTHON, str(ROOT / "bin" / "bench_data.py"), "nothing-kept", str(COLD)],
-        input=json.dumps(plan["pages"]),
-        env=os.environ,
+        [PYTHON, str(ROOT / "bin" / "bench_data.py"), mode, *args],
+        input=stdin,
+        env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
-    line = next((x for x in output.stdout.splitlines() if x.startswith("NOTHING-KEPT ")), None)
+    tag = mode.upper() + " "
+    line = next((x for x in output.stdout.splitlines() if x.startswith(tag)), None)
     if line is None:
-        raise SystemExit(f"bench_data.py nothing-kept failed:\n{output.stdout[-2000:]}\n{output.stderr[-3000:]}")
-    return [r | {"wall_ms": spread(r["ms"])} for r in json.loads(line.removeprefix("NOTHING-KEPT "))]
+        raise SystemExit(f"bench_data.py {mode} failed:\n{output.stdout[-2000:]}\n{output.stderr[-3000:]}")
+    return json.loads(line.removeprefix(tag))
 
 
 def write_static(static_root: Path, body: bytes) -> None:
