@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from promises import importing, services
 from promises.cache import VERSION_KEY
-from promises.models import Administration, Indicator, Promise, PromiseSource
+from promises.models import Administration, Indicator, Promise, PromiseSource, Reading
 
 from .helpers import (
     admin_change_data,
@@ -512,6 +512,24 @@ class TwoProcessesTests(TransactionTestCase):
         response = HttpsClient(b).request("GET", url)
         assert response.status == 200
         assert "status-dalam_proses" in response.body and "Diubah lewat proses A." in response.body
+
+    def test_a_worker_redraws_the_kept_rows_and_cards_whose_rows_another_process_changed(self):
+        # promises/fragments.py: a worker keeps cards and rows under the fingerprint of their rows, which it reads
+        # from the database on every render, so a write it never saw (another process, no signal) shows at once
+        from promises import cache as data_version
+
+        env = shared_postgres_env(self)
+        grow(1)  # a rated promise (a row of the log) with an indicator and its figures (a card)
+        promise, indicator = Promise.objects.get(), Indicator.objects.get()
+        port = self.enterContext(start_gunicorn(env)).port
+        for url in ("/perubahan/", "/angka/"):
+            for _ in range(2):  # drawn, then served from what the worker keeps
+                assert HttpsClient(port).request("GET", url).status == 200
+        Promise.objects.filter(pk=promise.pk).update(title="Judul dari proses lain")
+        Reading.objects.filter(indicator=indicator).update(value=Decimal(4321))
+        data_version.set_new_version()  # the pages cold, as after any write of unknown reach
+        assert "Judul dari proses lain" in HttpsClient(port).request("GET", "/perubahan/").body
+        assert "4.321 unit" in HttpsClient(port).request("GET", "/angka/").body
 
 
 @pytest.mark.skipif(
