@@ -51,7 +51,8 @@ def sources(pks: Iterable[int]) -> dict[int, str]:
     return _fingerprints(_sources(connection.vendor), pks)
 
 
-# The queries, built once per database (each reads the models' columns): "SELECT id, MD5(...) ... WHERE id IN ".
+# The queries, built once per database (`vendor` keys the cache; they read the models' columns):
+# "SELECT id, MD5(...) ... WHERE id IN ".
 
 
 @cache
@@ -150,7 +151,8 @@ def _value(sql: str) -> str:
 
 
 def _rows(text: str, source: str, order: str) -> str:
-    """SQL for the texts of many rows joined, in `order`; "" for none."""
+    """SQL for the texts of many rows joined, in `order`; "" for none. (Were a database to join them in another
+    order, a fragment would only be redrawn once more, never shown stale.)"""
     join = JOIN_TEXTS[connection.vendor]
     return f"COALESCE((SELECT {join}(t, '') FROM (SELECT {text} AS t FROM {source} ORDER BY {order}) AS texts), '')"
 
