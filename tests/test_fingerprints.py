@@ -1,5 +1,5 @@
-"""Fingerprints (promises/fingerprints.py): a card's or a log row's changes whenever any column its own query loads
-changes, however it was written, and not otherwise; so a kept fragment is never shown stale."""
+"""Fingerprints (promises/fingerprints.py): a card's, a log row's or a source row's changes whenever any column its own
+query loads changes, however it was written, and not otherwise; so a kept fragment is never shown stale."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,14 +20,17 @@ class Undo(Exception):
     """Raised to roll a change back."""
 
 
+SKIP = object()  # no other value can be written without knowing the field (a key, a required foreign key)
+
+
 def other_value(field: models.Field, value):
-    """A value of `field` different from `value`, or None when a changed value cannot be written generically."""
+    """A value of `field` different from `value` (None for NULL), or SKIP."""
     if field.primary_key:
-        return None
+        return SKIP
     if isinstance(field, models.ForeignKey):
-        return None if value is None or not field.null else ("null",)
+        return SKIP if value is None or not field.null else None
     if field.choices:
-        return next((choice for choice, _label in field.flatchoices if choice != value), None)
+        return next((choice for choice, _label in field.flatchoices if choice != value), SKIP)
     if isinstance(field, models.BooleanField):
         return not value
     if isinstance(field, models.DateTimeField):
@@ -73,12 +76,12 @@ class FingerprintTests(TestCase):
         for name in names:
             field = obj._meta.get_field(name)
             new = other_value(field, getattr(obj, field.attname))
-            if new is None:
+            if new is SKIP:
                 continue
             with self.subTest(model=type(obj).__name__, field=name):
                 try:
                     with transaction.atomic():
-                        type(obj).objects.filter(pk=obj.pk).update(**{field.attname: None if new == ("null",) else new})
+                        type(obj).objects.filter(pk=obj.pk).update(**{field.attname: new})
                         self.checked += 1
                         if fingerprint([pk])[pk] == before:
                             unchanged.append(f"{type(obj).__name__}.{name}")
