@@ -36,8 +36,8 @@ def indicator_cards(indicators: Sequence[Indicator], loaded: bool = False) -> li
     """The cards of `indicators` (loaded with at least their pk), in their order; the figures of the cards not kept
     are loaded (3 queries). With `loaded`, they come with what a card shows (IndicatorQuerySet.for_cards) and are
     drawn from as they are, neither looked up nor kept: they were read before any fingerprint, so a write in between
-    would keep an old card under a new fingerprint (the promise page and the conflicts filter of /angka/, which read
-    the figures anyway)."""
+    would keep an old card under a new fingerprint (the conflicts filter of /angka/, which reads every figure
+    anyway)."""
     from .templatetags.kartu import indicator_card
 
     if loaded:

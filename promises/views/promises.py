@@ -60,17 +60,15 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
 def _context(request: HttpRequest, promise: Promise) -> dict:
     """What the promise page shows; editors also get their forms at the current version."""
     editing = Editing(request)
-    # what the cards and the share text read (the figures' card fields): drawn from these, not kept
-    indicators = list(Indicator.objects.filter(promise=promise).for_cards())
+    indicators = list(Indicator.objects.filter(promise=promise).for_cards())  # what the cards and share text read
     short_url = sharing.absolute(request, reverse("promises:short_link", args=[promise.code]))
-    history = Paginator(LogEntry.objects.filter(promise=promise).for_log_keys(), HISTORY_PAGE_SIZE)
-    history = history.get_page(request.GET.get("halaman"))
+    keys = LogEntry.objects.filter(promise=promise).for_log_keys()
+    history = Paginator(keys, HISTORY_PAGE_SIZE).get_page(request.GET.get("halaman"))
     context = {
         "promise": promise,
         "history": history,
         "history_rows": fragments.log_rows(history.object_list),
         "indicators": indicators,
-        "cards": fragments.indicator_cards(indicators, loaded=True),
         "reports_waiting": Report.objects.waiting_for_promise(promise),
         "short_url": short_url,
         "share_text": sharing.promise_text(promise, indicators, short_url),
